@@ -1,0 +1,293 @@
+//! One error type for everything AWS can say, in plain words, one line each.
+
+use std::fmt;
+
+use aws_sdk_codepipeline::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_codepipeline::operation::RequestId;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorKind {
+    Throttled,
+    AccessDenied,
+    Credentials,
+    Region,
+    NotFound,
+    /// AWS refused a write by its own rules (not retryable, not latest, busy).
+    Refused,
+    Validation,
+    Unreachable,
+    Malformed,
+    Service,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AwsError {
+    pub kind: ErrorKind,
+    /// AWS's error code (`__type`), when it sent one.
+    pub code: Option<String>,
+    /// The whole sentence shown to the user.
+    pub message: String,
+    pub request_id: Option<String>,
+}
+
+impl fmt::Display for AwsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for AwsError {}
+
+impl AwsError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            code: None,
+            message: message.into(),
+            request_id: None,
+        }
+    }
+
+    pub fn is_throttling(&self) -> bool {
+        self.kind == ErrorKind::Throttled
+    }
+}
+
+/// Throttling codes the SDK itself treats as retryable (AWS.md).
+const THROTTLING: &[&str] = &[
+    "ThrottlingException",
+    "Throttling",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "ThrottledException",
+    "RequestThrottled",
+    "SlowDown",
+];
+
+/// Converts an SDK error. `iam_action` (e.g. `codepipeline:RetryStageExecution`) is named
+/// when access is denied, because a missing permission is the usual cause.
+pub fn from_sdk<E, R>(error: SdkError<E, R>, iam_action: &str) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: fmt::Debug,
+    SdkError<E, R>: RequestId,
+{
+    let request_id = error.request_id().map(str::to_string);
+    let chain = DisplayErrorContext(&error).to_string();
+    let mut mapped = match &error {
+        SdkError::ServiceError(context) => {
+            let err = context.err();
+            from_code(err.code(), err.message(), iam_action, &chain)
+        }
+        SdkError::TimeoutError(_) => AwsError::new(
+            ErrorKind::Unreachable,
+            "the request timed out: the endpoint is slow or unreachable",
+        ),
+        SdkError::ResponseError(_) => AwsError::new(
+            ErrorKind::Malformed,
+            format!("unreadable reply from AWS: {}", last_cause(&chain)),
+        ),
+        SdkError::DispatchFailure(failure) if failure.is_io() || failure.is_timeout() => {
+            AwsError::new(
+                ErrorKind::Unreachable,
+                format!("cannot reach the AWS endpoint: {}", last_cause(&chain)),
+            )
+        }
+        _ => from_setup_failure(&chain),
+    };
+    mapped.request_id = request_id;
+    mapped
+}
+
+/// Failures before a request is sent: credentials, profile, region.
+fn from_setup_failure(chain: &str) -> AwsError {
+    let lower = chain.to_lowercase();
+    if lower.contains("profile") && (lower.contains("not") || lower.contains("missing")) {
+        AwsError::new(
+            ErrorKind::Credentials,
+            format!("AWS profile problem: {}", last_cause(chain)),
+        )
+    } else if lower.contains("expired") {
+        AwsError::new(
+            ErrorKind::Credentials,
+            "AWS credentials have expired: refresh them (for SSO: aws sso login)",
+        )
+    } else if lower.contains("credential") {
+        AwsError::new(
+            ErrorKind::Credentials,
+            "no AWS credentials found: use --profile, set AWS_PROFILE, run aws sso login, or export AWS_ACCESS_KEY_ID",
+        )
+    } else if lower.contains("region") {
+        AwsError::new(
+            ErrorKind::Region,
+            "no AWS region: pass --region or set AWS_REGION",
+        )
+    } else if lower.contains("connect") || lower.contains("dns") || lower.contains("io error") {
+        AwsError::new(
+            ErrorKind::Unreachable,
+            format!("cannot reach the AWS endpoint: {}", last_cause(chain)),
+        )
+    } else {
+        AwsError::new(ErrorKind::Other, last_cause(chain))
+    }
+}
+
+/// Maps an AWS error code and message to a kind and a sentence.
+pub fn from_code(
+    code: Option<&str>,
+    message: Option<&str>,
+    iam_action: &str,
+    chain: &str,
+) -> AwsError {
+    let detail = message.unwrap_or("").trim();
+    let with_detail = |text: &str| {
+        if detail.is_empty() {
+            text.to_string()
+        } else {
+            format!("{text}: {detail}")
+        }
+    };
+    let (kind, text) = match code {
+        Some(code) if THROTTLING.contains(&code) => (
+            ErrorKind::Throttled,
+            format!("AWS is throttling requests ({code}); backing off"),
+        ),
+        Some("AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation") => (
+            ErrorKind::AccessDenied,
+            format!("access denied: your AWS identity needs the IAM permission {iam_action}"),
+        ),
+        Some("ExpiredTokenException" | "ExpiredToken" | "RequestExpired") => (
+            ErrorKind::Credentials,
+            "AWS credentials have expired: refresh them (for SSO: aws sso login)".to_string(),
+        ),
+        Some(
+            code @ ("UnrecognizedClientException"
+            | "InvalidClientTokenId"
+            | "InvalidSignatureException"
+            | "SignatureDoesNotMatch"
+            | "IncompleteSignature"),
+        ) => (
+            ErrorKind::Credentials,
+            format!("AWS rejected the credentials ({code}): check the profile and keys"),
+        ),
+        Some("PipelineNotFoundException") => {
+            (ErrorKind::NotFound, with_detail("pipeline not found"))
+        }
+        Some("StageNotFoundException") => (ErrorKind::NotFound, with_detail("stage not found")),
+        Some("PipelineExecutionNotFoundException") => (
+            ErrorKind::NotFound,
+            with_detail("pipeline execution not found"),
+        ),
+        Some("StageNotRetryableException") => (
+            ErrorKind::Refused,
+            with_detail("AWS refused the retry (StageNotRetryableException)"),
+        ),
+        Some("NotLatestPipelineExecutionException") => (
+            ErrorKind::Refused,
+            with_detail(
+                "AWS refused the retry: a later execution has run this stage (NotLatestPipelineExecutionException)",
+            ),
+        ),
+        Some("ConflictException") => (
+            ErrorKind::Refused,
+            with_detail("the pipeline is busy, try again shortly (ConflictException)"),
+        ),
+        Some("ConcurrentPipelineExecutionsLimitExceededException") => (
+            ErrorKind::Refused,
+            with_detail(
+                "too many executions are running (ConcurrentPipelineExecutionsLimitExceededException)",
+            ),
+        ),
+        Some("ValidationException") => (
+            ErrorKind::Validation,
+            with_detail("AWS rejected the request (ValidationException)"),
+        ),
+        Some(code) => (ErrorKind::Other, with_detail(code)),
+        None => {
+            let status = http_status(chain);
+            match status {
+                Some(status) if status >= 500 => (
+                    ErrorKind::Service,
+                    format!("AWS had an internal error (HTTP {status}); will try again"),
+                ),
+                Some(status) => (
+                    ErrorKind::Malformed,
+                    format!("unexpected reply from AWS (HTTP {status})"),
+                ),
+                None => (ErrorKind::Other, last_cause(chain)),
+            }
+        }
+    };
+    AwsError {
+        kind,
+        code: code.map(str::to_string),
+        message: text,
+        request_id: None,
+    }
+}
+
+/// The innermost cause in an error chain is usually the most useful one-liner.
+fn last_cause(chain: &str) -> String {
+    let text = chain
+        .rsplit(": ")
+        .find(|part| !part.trim().is_empty())
+        .unwrap_or(chain)
+        .trim();
+    let line = text.lines().next().unwrap_or(text);
+    line.chars().take(160).collect()
+}
+
+/// The HTTP status an unhandled error carries in its debug text (`status: 500`).
+fn http_status(chain: &str) -> Option<u16> {
+    let start = chain.find("status: ")? + "status: ".len();
+    let digits: String = chain[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_denied_names_the_iam_action() {
+        let error = from_code(
+            Some("AccessDeniedException"),
+            Some("User x is not authorized"),
+            "codepipeline:RetryStageExecution",
+            "",
+        );
+        assert_eq!(error.kind, ErrorKind::AccessDenied);
+        assert!(error.message.contains("codepipeline:RetryStageExecution"));
+    }
+
+    #[test]
+    fn throttling_codes() {
+        for code in [
+            "ThrottlingException",
+            "TooManyRequestsException",
+            "RequestLimitExceeded",
+        ] {
+            assert!(from_code(Some(code), None, "x", "").is_throttling());
+        }
+    }
+
+    #[test]
+    fn unknown_code_keeps_code_and_message() {
+        let error = from_code(Some("WeirdException"), Some("odd"), "x", "");
+        assert_eq!(error.message, "WeirdException: odd");
+    }
+
+    #[test]
+    fn server_error_without_code() {
+        let error = from_code(None, None, "x", "unhandled error (status: 500, body...)");
+        assert_eq!(error.kind, ErrorKind::Service);
+        assert!(error.message.contains("HTTP 500"));
+    }
+}

@@ -1,0 +1,66 @@
+//! The only place that knows the AWS SDK. Everything above speaks domain types and `AwsError`.
+
+pub mod codepipeline;
+pub mod error;
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_codepipeline::config::Credentials;
+use aws_smithy_http_client::tls;
+
+pub use codepipeline::PipelineClient;
+pub use error::{AwsError, ErrorKind};
+
+/// How to reach AWS, as the CLI flags and environment say (the same rules as the AWS CLI).
+#[derive(Debug, Clone, Default)]
+pub struct Connection {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// Fixed credentials for the built-in emulator; never used against real AWS.
+    pub demo_credentials: bool,
+    /// SDK attempts per read (1 = no SDK retry). Writes never retry, see `retry_stage`.
+    pub max_attempts: u32,
+}
+
+/// Loads the shared SDK configuration: default credential chain (environment, profile, SSO,
+/// IMDS), region, endpoint override, and short timeouts so a dead endpoint fails fast.
+pub async fn sdk_config(connection: &Connection) -> SdkConfig {
+    let http_client = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client)
+        .retry_config(RetryConfig::standard().with_max_attempts(connection.max_attempts.max(1)))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(Duration::from_secs(20))
+                .operation_timeout(Duration::from_secs(45))
+                .build(),
+        );
+    if let Some(profile) = &connection.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &connection.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(endpoint) = &connection.endpoint_url {
+        loader = loader.endpoint_url(endpoint);
+    }
+    if connection.demo_credentials {
+        loader = loader.credentials_provider(Credentials::new(
+            "AKIDUNSTICKDEMO",
+            "unstick-demo-secret",
+            None,
+            None,
+            "unstick-demo",
+        ));
+    }
+    loader.load().await
+}

@@ -1,0 +1,88 @@
+//! The built-in AWS emulator: an HTTP server on loopback that speaks CodePipeline's
+//! awsJson 1.1 protocol, so `--demo` and the tests drive the real SDK clients.
+
+pub mod codepipeline;
+pub mod faults;
+pub mod scenario;
+pub mod server;
+
+use jiff::Timestamp;
+use serde_json::{Value, json};
+
+pub use faults::Fault;
+pub use scenario::Scenario;
+pub use server::{Emulator, EmulatorOptions, start};
+
+/// An AWS error reply: HTTP status, `__type` and message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::new(400, "ValidationException", message)
+    }
+}
+
+/// AWS JSON protocols send timestamps as epoch seconds.
+pub fn epoch(time: Timestamp) -> f64 {
+    time.as_millisecond() as f64 / 1000.0
+}
+
+/// A UUID-shaped random id, as AWS uses for executions and requests.
+pub fn new_id() -> String {
+    let a = fastrand::u64(..);
+    let b = fastrand::u64(..);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        (b >> 48) & 0x3fff | 0x8000,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+/// Pages `rows` the way AWS does: `maxResults` (capped), and an opaque `nextToken`.
+pub fn page(
+    rows: Vec<Value>,
+    input: &Value,
+    page_size: usize,
+    max_allowed: usize,
+) -> (Vec<Value>, Option<String>) {
+    let asked = input
+        .get("maxResults")
+        .and_then(Value::as_u64)
+        .map_or(max_allowed, |n| n as usize)
+        .clamp(1, max_allowed);
+    let size = asked.min(page_size.max(1));
+    let start = input
+        .get("nextToken")
+        .and_then(Value::as_str)
+        .and_then(|token| token.strip_prefix("page-"))
+        .and_then(|offset| offset.parse::<usize>().ok())
+        .unwrap_or(0);
+    let end = (start + size).min(rows.len());
+    let items = rows
+        .get(start..end)
+        .map(<[Value]>::to_vec)
+        .unwrap_or_default();
+    let next = (end < rows.len()).then(|| format!("page-{end}"));
+    (items, next)
+}
+
+/// The error body AWS JSON protocols send.
+pub fn error_body(error: &ApiError) -> Value {
+    json!({ "__type": error.code, "message": error.message })
+}

@@ -1,0 +1,153 @@
+//! The scenario file the emulator starts from (assets/demo-scenario.json is the demo's).
+//! Times are relative ("minutesAgo") so a scenario always looks like it happened just now.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Scenario {
+    #[serde(default = "default_account")]
+    pub account_id: String,
+    /// How long a retried action runs before it ends.
+    #[serde(default = "default_retry_seconds")]
+    pub retry_seconds: f64,
+    #[serde(default)]
+    pub pipelines: Vec<PipelineSpec>,
+}
+
+fn default_account() -> String {
+    "123456789012".into()
+}
+
+fn default_retry_seconds() -> f64 {
+    4.0
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PipelineSpec {
+    pub name: String,
+    #[serde(default = "one")]
+    pub version: i32,
+    #[serde(default = "v2")]
+    pub pipeline_type: String,
+    #[serde(default = "superseded")]
+    pub execution_mode: String,
+    pub stages: Vec<StageSpec>,
+    #[serde(default)]
+    pub disabled_transitions: Vec<DisabledTransition>,
+    /// Newest or oldest first: the emulator sorts them by time.
+    #[serde(default)]
+    pub executions: Vec<ExecutionSpec>,
+    /// Action name → "Succeeded" or "Failed": how a retried action ends (default Succeeded).
+    #[serde(default)]
+    pub retry_outcome: BTreeMap<String, String>,
+    /// Operations that answer AccessDeniedException for this pipeline.
+    #[serde(default)]
+    pub deny: Vec<String>,
+}
+
+fn one() -> i32 {
+    1
+}
+fn v2() -> String {
+    "V2".into()
+}
+fn superseded() -> String {
+    "SUPERSEDED".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StageSpec {
+    pub name: String,
+    pub actions: Vec<ActionSpec>,
+    #[serde(default)]
+    pub on_failure: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionSpec {
+    pub name: String,
+    #[serde(default = "one")]
+    pub run_order: i32,
+    #[serde(default = "build")]
+    pub category: String,
+    #[serde(default = "codebuild")]
+    pub provider: String,
+}
+
+fn build() -> String {
+    "Build".into()
+}
+fn codebuild() -> String {
+    "CodeBuild".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DisabledTransition {
+    pub stage: String,
+    pub reason: String,
+    #[serde(default)]
+    pub by: Option<String>,
+    #[serde(default)]
+    pub minutes_ago: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionSpec {
+    pub id: String,
+    pub minutes_ago: f64,
+    #[serde(default)]
+    pub pipeline_version: Option<i32>,
+    #[serde(default = "webhook")]
+    pub trigger: String,
+    /// Stopped, Superseded…: when the status is not what the stages imply.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Stage name → action name → how that action ran.
+    #[serde(default)]
+    pub stages: BTreeMap<String, BTreeMap<String, ActionRunSpec>>,
+}
+
+fn webhook() -> String {
+    "Webhook".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionRunSpec {
+    pub status: String,
+    #[serde(default)]
+    pub minutes_ago: Option<f64>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub error_code: Option<String>,
+    #[serde(default)]
+    pub error_message: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub percent_complete: Option<i32>,
+}
+
+impl Scenario {
+    pub fn demo() -> Self {
+        serde_json::from_str(include_str!("../../assets/demo-scenario.json"))
+            .expect("the bundled demo scenario is valid")
+    }
+
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read scenario {}: {e}", path.display()))?;
+        serde_json::from_str(&text)
+            .map_err(|e| format!("scenario {} is not valid: {e}", path.display()))
+    }
+}

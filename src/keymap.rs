@@ -1,0 +1,339 @@
+//! The single table from keys to intents. The help screen and footer hints read it too,
+//! so what the screen says a key does is what it does.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::action::{Action, FilterEdit, Intent};
+
+/// Which bindings are live: a dialog or the filter line takes keys before the views do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Confirm,
+    Filter,
+    Help,
+    Pipelines,
+    Pipeline,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every view (not dialogs).
+    Views,
+    Pipelines,
+    Pipeline,
+    Confirm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Ctrl(char),
+    Enter,
+    Esc,
+    Tab,
+    Up,
+    Down,
+    Home,
+    End,
+}
+
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub intent: Intent,
+    pub scope: Scope,
+    /// Shown in the help screen.
+    pub help: &'static str,
+    /// Short label for the footer; bindings without one are only in help.
+    pub hint: Option<&'static str>,
+}
+
+use Key::*;
+
+pub const BINDINGS: &[Binding] = &[
+    Binding {
+        keys: &[Char('y'), Enter],
+        intent: Intent::Confirm,
+        scope: Scope::Confirm,
+        help: "send the request",
+        hint: Some("send"),
+    },
+    Binding {
+        keys: &[Char('n'), Esc],
+        intent: Intent::Cancel,
+        scope: Scope::Confirm,
+        help: "cancel, send nothing",
+        hint: Some("cancel"),
+    },
+    Binding {
+        keys: &[Char('j'), Down],
+        intent: Intent::Down,
+        scope: Scope::Views,
+        help: "move down",
+        hint: None,
+    },
+    Binding {
+        keys: &[Char('k'), Up],
+        intent: Intent::Up,
+        scope: Scope::Views,
+        help: "move up",
+        hint: None,
+    },
+    Binding {
+        keys: &[Char('g'), Home],
+        intent: Intent::Top,
+        scope: Scope::Views,
+        help: "first row",
+        hint: None,
+    },
+    Binding {
+        keys: &[Char('G'), End],
+        intent: Intent::Bottom,
+        scope: Scope::Views,
+        help: "last row",
+        hint: None,
+    },
+    Binding {
+        keys: &[Enter],
+        intent: Intent::Open,
+        scope: Scope::Pipelines,
+        help: "open the pipeline",
+        hint: Some("open"),
+    },
+    Binding {
+        keys: &[Char('/')],
+        intent: Intent::Filter,
+        scope: Scope::Pipelines,
+        help: "filter by name as you type",
+        hint: Some("filter"),
+    },
+    Binding {
+        keys: &[Char('r')],
+        intent: Intent::RetryFailed,
+        scope: Scope::Pipeline,
+        help: "retry the failed actions of the stage (FAILED_ACTIONS)",
+        hint: Some("retry failed"),
+    },
+    Binding {
+        keys: &[Char('R')],
+        intent: Intent::RetryAll,
+        scope: Scope::Pipeline,
+        help: "retry every action of the stage (ALL_ACTIONS)",
+        hint: Some("retry all"),
+    },
+    Binding {
+        keys: &[Esc],
+        intent: Intent::Back,
+        scope: Scope::Views,
+        help: "go back, clear the filter",
+        hint: None,
+    },
+    Binding {
+        keys: &[Tab],
+        intent: Intent::SwitchView,
+        scope: Scope::Views,
+        help: "switch between the list and the open pipeline",
+        hint: Some("switch"),
+    },
+    Binding {
+        keys: &[Ctrl('r')],
+        intent: Intent::Refresh,
+        scope: Scope::Views,
+        help: "refresh now",
+        hint: Some("refresh"),
+    },
+    Binding {
+        keys: &[Char('?')],
+        intent: Intent::Help,
+        scope: Scope::Views,
+        help: "show this help",
+        hint: Some("help"),
+    },
+    Binding {
+        keys: &[Char('q')],
+        intent: Intent::Quit,
+        scope: Scope::Views,
+        help: "quit",
+        hint: Some("quit"),
+    },
+];
+
+impl Mode {
+    fn scopes(self) -> &'static [Scope] {
+        match self {
+            Mode::Confirm => &[Scope::Confirm],
+            Mode::Pipelines => &[Scope::Pipelines, Scope::Views],
+            Mode::Pipeline => &[Scope::Pipeline, Scope::Views],
+            Mode::Filter | Mode::Help => &[],
+        }
+    }
+}
+
+fn key_of(event: &KeyEvent) -> Option<Key> {
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match event.code {
+        KeyCode::Char(c) if ctrl => Ctrl(c.to_ascii_lowercase()),
+        KeyCode::Char(c) => Char(c),
+        KeyCode::Enter => Enter,
+        KeyCode::Esc => Esc,
+        KeyCode::Tab => Tab,
+        KeyCode::Up => Up,
+        KeyCode::Down => Down,
+        KeyCode::Home => Home,
+        KeyCode::End => End,
+        _ => return None,
+    })
+}
+
+/// Turns a key into an action for the current mode, or nothing.
+pub fn resolve(event: &KeyEvent, mode: Mode) -> Option<Action> {
+    if event.kind == KeyEventKind::Release {
+        return None;
+    }
+    if mode == Mode::Filter && event.code == KeyCode::Backspace {
+        return Some(Action::Filter(FilterEdit::Backspace));
+    }
+    let key = key_of(event)?;
+    // Ctrl-C always quits, even inside a dialog: quitting never sends anything.
+    if key == Ctrl('c') {
+        return Some(Action::Intent(Intent::Quit));
+    }
+    match mode {
+        Mode::Help => return Some(Action::Intent(Intent::Back)),
+        Mode::Filter => {
+            return Some(Action::Filter(match key {
+                Char(c) => FilterEdit::Insert(c),
+                Enter => FilterEdit::Accept,
+                Esc => FilterEdit::Clear,
+                Up => return Some(Action::Intent(Intent::Up)),
+                Down => return Some(Action::Intent(Intent::Down)),
+                _ => return None,
+            }));
+        }
+        _ => {}
+    }
+    let scopes = mode.scopes();
+    BINDINGS
+        .iter()
+        .find(|binding| scopes.contains(&binding.scope) && binding.keys.contains(&key))
+        .map(|binding| Action::Intent(binding.intent))
+}
+
+pub fn label(key: Key) -> String {
+    match key {
+        Char(' ') => "Space".into(),
+        Char(c) => c.to_string(),
+        Ctrl(c) => format!("Ctrl-{c}"),
+        Enter => "Enter".into(),
+        Esc => "Esc".into(),
+        Tab => "Tab".into(),
+        Up => "↑".into(),
+        Down => "↓".into(),
+        Home => "Home".into(),
+        End => "End".into(),
+    }
+}
+
+pub fn keys_label(keys: &[Key]) -> String {
+    keys.iter()
+        .map(|key| label(*key))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Footer hints for a mode, in table order: ("r", "retry failed").
+pub fn hints(mode: Mode) -> Vec<(String, &'static str)> {
+    if mode == Mode::Filter {
+        return vec![("Enter".into(), "keep filter"), ("Esc".into(), "clear")];
+    }
+    let scopes = mode.scopes();
+    BINDINGS
+        .iter()
+        .filter(|binding| scopes.contains(&binding.scope))
+        .filter_map(|binding| binding.hint.map(|hint| (label(binding.keys[0]), hint)))
+        .collect()
+}
+
+/// Help sections: (title, rows of (keys, description)).
+pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+    let section = |scope: Scope| {
+        BINDINGS
+            .iter()
+            .filter(|binding| binding.scope == scope)
+            .map(|binding| (keys_label(binding.keys), binding.help))
+            .collect::<Vec<_>>()
+    };
+    vec![
+        ("Everywhere", section(Scope::Views)),
+        ("Pipelines list", section(Scope::Pipelines)),
+        ("Pipeline", section(Scope::Pipeline)),
+        ("Confirmation", section(Scope::Confirm)),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn intent(code: KeyCode, mode: Mode) -> Option<Intent> {
+        match resolve(&press(code), mode) {
+            Some(Action::Intent(intent)) => Some(intent),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn dialog_takes_keys_first() {
+        assert_eq!(
+            intent(KeyCode::Char('y'), Mode::Confirm),
+            Some(Intent::Confirm)
+        );
+        assert_eq!(intent(KeyCode::Enter, Mode::Confirm), Some(Intent::Confirm));
+        assert_eq!(intent(KeyCode::Esc, Mode::Confirm), Some(Intent::Cancel));
+        // A second `r` while the dialog is open does nothing.
+        assert_eq!(intent(KeyCode::Char('r'), Mode::Confirm), None);
+        assert_eq!(intent(KeyCode::Char('q'), Mode::Confirm), None);
+    }
+
+    #[test]
+    fn retry_keys_only_in_pipeline_view() {
+        assert_eq!(
+            intent(KeyCode::Char('r'), Mode::Pipeline),
+            Some(Intent::RetryFailed)
+        );
+        assert_eq!(
+            intent(KeyCode::Char('R'), Mode::Pipeline),
+            Some(Intent::RetryAll)
+        );
+        assert_eq!(intent(KeyCode::Char('r'), Mode::Pipelines), None);
+    }
+
+    #[test]
+    fn ctrl_c_quits_everywhere() {
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        for mode in [Mode::Confirm, Mode::Filter, Mode::Help, Mode::Pipeline] {
+            assert!(matches!(
+                resolve(&ctrl_c, mode),
+                Some(Action::Intent(Intent::Quit))
+            ));
+        }
+    }
+
+    #[test]
+    fn filter_mode_types_letters() {
+        assert!(matches!(
+            resolve(&press(KeyCode::Char('q')), Mode::Filter),
+            Some(Action::Filter(FilterEdit::Insert('q')))
+        ));
+    }
+
+    #[test]
+    fn hints_come_from_the_table() {
+        let hints = hints(Mode::Pipeline);
+        assert!(hints.contains(&("r".to_string(), "retry failed")));
+        assert!(!hints.iter().any(|(_, hint)| *hint == "open"));
+    }
+}

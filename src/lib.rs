@@ -1,0 +1,17 @@
+//! unstick: a terminal dashboard for the engineer on call when deployments break.
+
+pub mod action;
+pub mod app;
+pub mod audit;
+pub mod aws;
+pub mod cli;
+pub mod eligibility;
+pub mod emulator;
+pub mod keymap;
+pub mod model;
+pub mod paths;
+pub mod poller;
+pub mod report;
+pub mod runner;
+pub mod tui;
+pub mod ui;

@@ -1,0 +1,173 @@
+//! The unstick binary: parse flags, set up logging to a file, run the chosen mode.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use color_eyre::eyre::{WrapErr, eyre};
+use tokio::sync::mpsc;
+
+use unstick::app::{App, Settings};
+use unstick::audit::AuditLog;
+use unstick::aws::{self, Connection, PipelineClient};
+use unstick::cli::{Cli, CommandArg, GlobalArgs};
+use unstick::emulator::{self, EmulatorOptions, Scenario};
+use unstick::poller::Schedule;
+use unstick::runner::{Identity, Runner};
+use unstick::ui::Theme;
+use unstick::{paths, report, tui};
+
+fn main() -> ExitCode {
+    let _ = color_eyre::install();
+    let cli = Cli::parse();
+    let _log_guard = init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("unstick: cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            None => dashboard(cli.global).await,
+            Some(CommandArg::Report { json }) => run_report(cli.global, json).await,
+            Some(CommandArg::Emulator {
+                port,
+                scenario,
+                latency_ms,
+                throttle_rate,
+            }) => run_emulator(port, scenario, latency_ms, throttle_rate).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("unstick: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs go to a file, never to the terminal the dashboard draws on.
+fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = paths::log_file_dir();
+    std::fs::create_dir_all(&dir).ok()?;
+    let appender = tracing_appender::rolling::never(dir, "unstick.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("UNSTICK_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+/// Connection and display settings; with --demo, starts the emulator first.
+async fn connect(global: &GlobalArgs) -> color_eyre::Result<(PipelineClient, Settings, Identity)> {
+    let mut connection = Connection {
+        profile: global.profile.clone(),
+        region: global.region.clone(),
+        endpoint_url: global.endpoint_url.clone(),
+        demo_credentials: false,
+        max_attempts: 2,
+    };
+    let mut endpoint_label = global.endpoint_url.clone();
+    if global.demo {
+        let scenario = match &global.demo_scenario {
+            Some(path) => Scenario::load(path).map_err(|e| eyre!(e))?,
+            None => Scenario::demo(),
+        };
+        let region = global.region.clone().unwrap_or_else(|| "us-east-1".into());
+        let options = EmulatorOptions {
+            region: region.clone(),
+            ..EmulatorOptions::default()
+        };
+        let emulator = emulator::start(&scenario, options, 0)
+            .await
+            .wrap_err("cannot start the demo emulator")?;
+        connection = Connection {
+            profile: None,
+            region: Some(region),
+            endpoint_url: Some(emulator.endpoint_url()),
+            demo_credentials: true,
+            max_attempts: 2,
+        };
+        endpoint_label = Some("demo (built-in emulator)".into());
+    }
+    let config = aws::sdk_config(&connection).await;
+    let region = config.region().map(|r| r.to_string());
+    let settings = Settings {
+        read_only: global.read_only,
+        profile: connection.profile.clone(),
+        region: region.clone(),
+        endpoint_label,
+    };
+    let identity = Identity {
+        profile: connection.profile.clone(),
+        region,
+    };
+    Ok((PipelineClient::new(&config), settings, identity))
+}
+
+async fn dashboard(global: GlobalArgs) -> color_eyre::Result<ExitCode> {
+    let (client, settings, identity) = connect(&global).await?;
+    let audit = Arc::new(AuditLog::new(
+        global.audit_log.clone().unwrap_or_else(paths::audit_log),
+    ));
+    let (sender, inbox) = mpsc::unbounded_channel();
+    let runner = Runner::new(client, sender.clone(), audit, identity);
+    let app = App::new(settings, Schedule::default(), jiff::Timestamp::now());
+    tui::run(app, Theme::from_env(), runner, sender, inbox).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_report(global: GlobalArgs, json: bool) -> color_eyre::Result<ExitCode> {
+    let (client, settings, _) = connect(&global).await?;
+    let model = report::collect(&client)
+        .await
+        .map_err(|error| eyre!(error))?;
+    let now = jiff::Timestamp::now();
+    let report = report::build(&model, settings.region, settings.read_only, now);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report::table(&report, now));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_emulator(
+    port: u16,
+    scenario: Option<std::path::PathBuf>,
+    latency_ms: u64,
+    throttle_rate: Option<f64>,
+) -> color_eyre::Result<ExitCode> {
+    let scenario = match scenario {
+        Some(path) => Scenario::load(&path).map_err(|e| eyre!(e))?,
+        None => Scenario::demo(),
+    };
+    let options = EmulatorOptions {
+        latency: std::time::Duration::from_millis(latency_ms),
+        throttle_per_second: throttle_rate,
+        ..EmulatorOptions::default()
+    };
+    let emulator = emulator::start(&scenario, options, port)
+        .await
+        .wrap_err_with(|| format!("cannot listen on 127.0.0.1:{port}"))?;
+    println!("unstick emulator listening on {}", emulator.endpoint_url());
+    println!(
+        "try: aws codepipeline list-pipelines --endpoint-url {} --region us-east-1",
+        emulator.endpoint_url()
+    );
+    tokio::signal::ctrl_c().await?;
+    Ok(ExitCode::SUCCESS)
+}

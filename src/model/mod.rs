@@ -1,0 +1,60 @@
+//! Domain types and the data the dashboard holds. Nothing here talks to AWS.
+
+pub mod freshness;
+pub mod overview;
+pub mod pipeline;
+pub mod status;
+
+use std::collections::BTreeMap;
+
+pub use freshness::{Freshness, Tracked, ago};
+pub use pipeline::*;
+pub use status::{ActionStatus, PipelineExecutionStatus, StageStatus, Tone};
+
+/// Everything fetched from AWS, each piece with its freshness. Owned by `App` alone.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub pipelines: Tracked<Vec<PipelineSummary>>,
+    pub states: BTreeMap<String, Tracked<PipelineState>>,
+    pub structures: BTreeMap<String, Tracked<PipelineStructure>>,
+    /// `GetPipelineExecution` results, keyed by (pipeline, execution id).
+    pub executions: BTreeMap<(String, String), Tracked<PipelineExecution>>,
+    /// `ListPipelineExecutions`, newest first.
+    pub histories: BTreeMap<String, Tracked<Vec<PipelineExecution>>>,
+}
+
+impl Model {
+    pub fn state(&self, pipeline: &str) -> Option<&PipelineState> {
+        self.states
+            .get(pipeline)
+            .and_then(|tracked| tracked.data.as_ref())
+    }
+
+    pub fn structure(&self, pipeline: &str) -> Option<&PipelineStructure> {
+        self.structures
+            .get(pipeline)
+            .and_then(|tracked| tracked.data.as_ref())
+    }
+
+    pub fn execution(&self, pipeline: &str, id: &str) -> Option<&PipelineExecution> {
+        self.executions
+            .get(&(pipeline.to_string(), id.to_string()))
+            .and_then(|tracked| tracked.data.as_ref())
+    }
+
+    pub fn history(&self, pipeline: &str) -> &[PipelineExecution] {
+        self.histories
+            .get(pipeline)
+            .and_then(|tracked| tracked.data.as_deref())
+            .unwrap_or_default()
+    }
+
+    pub fn pipeline_names(&self) -> Vec<&str> {
+        self.pipelines
+            .data
+            .iter()
+            .flatten()
+            .map(|summary| summary.name.as_str())
+            .collect()
+    }
+}

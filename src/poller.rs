@@ -1,0 +1,274 @@
+//! Decides which reads to start, and when. Pure: it is handed the time and the wish list,
+//! and hands back the reads to start now. The runner does the I/O.
+//!
+//! Three brakes keep us inside AWS's quotas on an account with hundreds of pipelines:
+//! a read is never in flight twice, a token bucket paces request starts, and throttling
+//! pauses every read with an exponential, jittered backoff.
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::action::Read;
+
+/// How often each kind of read repeats.
+#[derive(Debug, Clone)]
+pub struct Intervals {
+    pub pipeline_list: SignedDuration,
+    /// The pipeline on screen.
+    pub focused: SignedDuration,
+    /// After a retry, until the stage finishes.
+    pub following: SignedDuration,
+    /// Failed or running pipelines.
+    pub active: SignedDuration,
+    /// Everything else.
+    pub idle: SignedDuration,
+    pub structure: SignedDuration,
+    pub history: SignedDuration,
+}
+
+impl Default for Intervals {
+    fn default() -> Self {
+        Self {
+            pipeline_list: SignedDuration::from_mins(5),
+            focused: SignedDuration::from_secs(5),
+            following: SignedDuration::from_secs(2),
+            active: SignedDuration::from_secs(20),
+            idle: SignedDuration::from_secs(90),
+            structure: SignedDuration::from_mins(5),
+            history: SignedDuration::from_secs(30),
+        }
+    }
+}
+
+/// A token bucket: `capacity` starts at once, then `per_second`.
+#[derive(Debug, Clone)]
+pub struct TokenBucket {
+    capacity: f64,
+    per_second: f64,
+    tokens: f64,
+    last: Option<Timestamp>,
+}
+
+impl TokenBucket {
+    pub fn new(capacity: u32, per_second: f64) -> Self {
+        Self {
+            capacity: capacity as f64,
+            per_second,
+            tokens: capacity as f64,
+            last: None,
+        }
+    }
+
+    pub fn try_take(&mut self, now: Timestamp) -> bool {
+        if let Some(last) = self.last {
+            let elapsed = now.duration_since(last).as_secs_f64().max(0.0);
+            self.tokens = (self.tokens + elapsed * self.per_second).min(self.capacity);
+        }
+        self.last = Some(now);
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Throttled,
+    Failed,
+}
+
+#[derive(Debug)]
+pub struct Schedule {
+    pub intervals: Intervals,
+    started: HashMap<Read, Timestamp>,
+    in_flight: HashSet<Read>,
+    bucket: TokenBucket,
+    throttle_streak: u32,
+    paused_until: Option<Timestamp>,
+    rng: fastrand::Rng,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        // AWS publishes no CodePipeline read rate; ~5 req/s sustained is what stays clear
+        // of throttling in practice (AWS.md).
+        Self::new(
+            Intervals::default(),
+            TokenBucket::new(10, 5.0),
+            fastrand::Rng::new(),
+        )
+    }
+}
+
+impl Schedule {
+    pub fn new(intervals: Intervals, bucket: TokenBucket, rng: fastrand::Rng) -> Self {
+        Self {
+            intervals,
+            started: HashMap::new(),
+            in_flight: HashSet::new(),
+            bucket,
+            throttle_streak: 0,
+            paused_until: None,
+            rng,
+        }
+    }
+
+    /// Given the reads wanted, most urgent first, each with how often it should repeat,
+    /// returns those to start now.
+    pub fn due(&mut self, now: Timestamp, wanted: &[(Read, SignedDuration)]) -> Vec<Read> {
+        if self.paused_until.is_some_and(|until| now < until) {
+            return Vec::new();
+        }
+        let mut start = Vec::new();
+        for (read, every) in wanted {
+            if self.in_flight.contains(read) {
+                continue;
+            }
+            let is_due = self
+                .started
+                .get(read)
+                .is_none_or(|last| now.duration_since(*last) >= *every);
+            if !is_due {
+                continue;
+            }
+            if !self.bucket.try_take(now) {
+                break;
+            }
+            self.started.insert(read.clone(), now);
+            self.in_flight.insert(read.clone());
+            start.push(read.clone());
+        }
+        start
+    }
+
+    /// Marks a read started outside `due` (a forced refresh), so it is not doubled.
+    pub fn started_now(&mut self, read: &Read, now: Timestamp) -> bool {
+        if !self.in_flight.insert(read.clone()) {
+            return false;
+        }
+        self.started.insert(read.clone(), now);
+        true
+    }
+
+    pub fn is_in_flight(&self, read: &Read) -> bool {
+        self.in_flight.contains(read)
+    }
+
+    /// Makes a read due at the next tick.
+    pub fn expire(&mut self, read: &Read) {
+        self.started.remove(read);
+    }
+
+    pub fn expire_all(&mut self) {
+        self.started.clear();
+        self.paused_until = None;
+    }
+
+    pub fn finished(&mut self, read: &Read, now: Timestamp, outcome: Outcome) {
+        self.in_flight.remove(read);
+        match outcome {
+            Outcome::Throttled => {
+                self.throttle_streak = (self.throttle_streak + 1).min(6);
+                // 2, 4, 8 … 64 s, each scaled by a random 50–100% so that many clients
+                // backing off together do not come back together.
+                let ceiling = 2f64.powi(self.throttle_streak as i32);
+                let wait = ceiling * (0.5 + self.rng.f64() * 0.5);
+                let until = now + SignedDuration::from_secs_f64(wait);
+                self.paused_until = Some(self.paused_until.map_or(until, |u| u.max(until)));
+            }
+            Outcome::Ok => self.throttle_streak = 0,
+            Outcome::Failed => {}
+        }
+    }
+
+    /// While throttled: when reads start again.
+    pub fn paused_until(&self, now: Timestamp) -> Option<Timestamp> {
+        self.paused_until.filter(|until| *until > now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(secs: f64) -> Timestamp {
+        Timestamp::from_second(1_800_000_000).unwrap() + SignedDuration::from_secs_f64(secs)
+    }
+
+    fn state(name: &str) -> Read {
+        Read::State(name.into())
+    }
+
+    fn schedule(capacity: u32, rate: f64) -> Schedule {
+        Schedule::new(
+            Intervals::default(),
+            TokenBucket::new(capacity, rate),
+            fastrand::Rng::with_seed(7),
+        )
+    }
+
+    #[test]
+    fn reads_repeat_at_their_interval_and_never_overlap() {
+        let mut schedule = schedule(100, 100.0);
+        let wanted = vec![(state("a"), SignedDuration::from_secs(10))];
+        assert_eq!(schedule.due(at(0.0), &wanted), vec![state("a")]);
+        // Still in flight: not started again.
+        assert!(schedule.due(at(20.0), &wanted).is_empty());
+        schedule.finished(&state("a"), at(1.0), Outcome::Ok);
+        assert!(schedule.due(at(5.0), &wanted).is_empty());
+        assert_eq!(schedule.due(at(10.0), &wanted), vec![state("a")]);
+    }
+
+    #[test]
+    fn bucket_paces_a_burst() {
+        let mut schedule = schedule(3, 1.0);
+        let wanted: Vec<_> = (0..10)
+            .map(|i| (state(&format!("p{i}")), SignedDuration::from_secs(60)))
+            .collect();
+        assert_eq!(schedule.due(at(0.0), &wanted).len(), 3);
+        assert_eq!(schedule.due(at(0.5), &wanted).len(), 0);
+        assert_eq!(schedule.due(at(2.0), &wanted).len(), 2);
+    }
+
+    #[test]
+    fn throttling_pauses_with_growing_jittered_backoff() {
+        let mut schedule = schedule(100, 100.0);
+        let wanted = vec![(state("a"), SignedDuration::from_secs(1))];
+        schedule.due(at(0.0), &wanted);
+        schedule.finished(&state("a"), at(0.0), Outcome::Throttled);
+        let first = schedule
+            .paused_until(at(0.0))
+            .unwrap()
+            .duration_since(at(0.0));
+        assert!(first >= SignedDuration::from_secs(1) && first <= SignedDuration::from_secs(2));
+        assert!(schedule.due(at(0.9), &wanted).is_empty());
+        schedule.due(at(3.0), &wanted);
+        schedule.finished(&state("a"), at(3.0), Outcome::Throttled);
+        let second = schedule
+            .paused_until(at(3.0))
+            .unwrap()
+            .duration_since(at(3.0));
+        assert!(second >= SignedDuration::from_secs(2) && second <= SignedDuration::from_secs(4));
+        // Success resets the streak.
+        schedule.due(at(10.0), &wanted);
+        schedule.finished(&state("a"), at(10.0), Outcome::Ok);
+        assert!(schedule.paused_until(at(10.0)).is_none());
+    }
+
+    #[test]
+    fn forced_refresh_is_not_doubled() {
+        let mut schedule = schedule(100, 100.0);
+        assert!(schedule.started_now(&state("a"), at(0.0)));
+        assert!(!schedule.started_now(&state("a"), at(0.1)));
+        assert!(
+            schedule
+                .due(at(0.2), &[(state("a"), SignedDuration::ZERO)])
+                .is_empty()
+        );
+    }
+}

@@ -1,0 +1,137 @@
+//! Drawing. `render` only reads the app: no I/O, no locks, no waiting.
+
+mod confirm;
+mod detail;
+mod help;
+mod pipelines;
+mod stages;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::{App, View};
+use crate::keymap::{self, Mode};
+use crate::model::{Tone, ago};
+pub use theme::Theme;
+
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
+    let [header, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    render_header(app, theme, frame, header);
+    match &app.ui.view {
+        View::Pipelines => pipelines::render(app, theme, frame, body),
+        View::Pipeline(name) => stages::render(app, theme, frame, body, name),
+    }
+    render_status(app, theme, frame, status);
+    render_footer(app, theme, frame, footer);
+    if app.ui.help {
+        help::render(theme, frame, body);
+    }
+    if let Some(dialog) = &app.confirm {
+        confirm::render(dialog, theme, frame, body);
+    }
+}
+
+fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let settings = &app.settings;
+    let mut spans = vec![Span::styled(" unstick ", theme.title)];
+    let place = settings.region.as_deref().unwrap_or("no region");
+    spans.push(Span::styled(format!("│ {place}"), theme.label));
+    if let Some(profile) = &settings.profile {
+        spans.push(Span::styled(format!(" · {profile}"), theme.label));
+    }
+    if let Some(endpoint) = &settings.endpoint_label {
+        spans.push(Span::styled(format!(" · {endpoint}"), theme.label));
+    }
+    if settings.read_only {
+        spans.push(Span::styled(" · READ-ONLY", theme.warning));
+    }
+    let list = &app.model.pipelines;
+    let count = list.data.as_ref().map_or(0, Vec::len);
+    let freshness = match list.loaded_at() {
+        Some(at) => format!(" │ {count} pipelines · listed {}", ago(app.now, at)),
+        None if list.error().is_some() => " │ pipelines not listed".to_string(),
+        None => " │ loading…".to_string(),
+    };
+    spans.push(Span::styled(freshness, theme.label));
+    if let Some(until) = app.schedule.paused_until(app.now) {
+        let secs = until.duration_since(app.now).as_secs().max(1);
+        spans.push(Span::styled(
+            format!(" · throttled, resuming in {secs}s"),
+            theme.warning,
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_status(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let line = match &app.ui.status {
+        Some(status) => Line::from(vec![
+            Span::styled(format!(" {} ", glyph(status.tone)), theme.tone(status.tone)),
+            Span::styled(status.text.clone(), theme.tone(status.tone)),
+            Span::styled(format!("  ({})", ago(app.now, status.at)), theme.muted),
+        ]),
+        None => Line::from(""),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn glyph(tone: Tone) -> &'static str {
+    match tone {
+        Tone::Failed => "✗",
+        Tone::Warning => "!",
+        Tone::Good => "✓",
+        Tone::Running => "◔",
+        Tone::Muted => "·",
+    }
+}
+
+fn render_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mode = app.mode();
+    let mut spans = vec![Span::raw(" ")];
+    for (key, hint) in keymap::hints(mode) {
+        spans.push(Span::styled(key, theme.key));
+        let read_only_write =
+            app.settings.read_only && mode == Mode::Pipeline && hint.starts_with("retry");
+        let text = if read_only_write {
+            format!(" {hint} (read-only)  ")
+        } else {
+            format!(" {hint}  ")
+        };
+        spans.push(Span::styled(text, theme.label));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A rectangle of at most `width`×`height`, centred in `area`.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+/// Pads or cuts text to exactly `width` columns.
+fn fit(text: &str, width: usize) -> String {
+    let count = text.chars().count();
+    if count <= width {
+        format!("{text:width$}")
+    } else if width == 0 {
+        String::new()
+    } else {
+        let cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}

@@ -1,0 +1,217 @@
+//! The pipeline view: stages in order, their actions grouped by run order, and the
+//! detail pane for the selected stage beside (wide) or under (narrow) them.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::{Theme, detail, fit};
+use crate::app::App;
+use crate::eligibility::short_id;
+use crate::model::{ActionState, PipelineState, StageDeclaration, StageState, ago, run_groups};
+
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, name: &str) {
+    let tracked = app.model.states.get(name);
+    let mut title = vec![Span::styled(format!(" {name} "), theme.title)];
+    if let Some(version) = tracked
+        .and_then(|t| t.data.as_ref())
+        .and_then(|state| state.pipeline_version)
+    {
+        title.push(Span::styled(format!("v{version} "), theme.label));
+    }
+    if let Some(tracked) = tracked {
+        if let Some(at) = tracked.loaded_at() {
+            title.push(Span::styled(
+                format!("· updated {} ", ago(app.now, at)),
+                theme.label,
+            ));
+        }
+        if tracked.error().is_some() {
+            title.push(Span::styled("⚠ stale ", theme.warning));
+        }
+    }
+    if app.following.contains_key(name) {
+        title.push(Span::styled("· following retry ", theme.running));
+    }
+    let block = Block::bordered()
+        .title(Line::from(title))
+        .border_style(theme.border);
+
+    let Some(state) = tracked.and_then(|t| t.data.as_ref()) else {
+        let text = match tracked.and_then(|t| t.error()) {
+            Some(error) => format!("Could not read the pipeline state: {error}"),
+            None => "Reading the pipeline state…".to_string(),
+        };
+        frame.render_widget(Paragraph::new(text).block(block), area);
+        return;
+    };
+
+    // Wide: stages left, detail right. Narrow: stages over detail.
+    let [stages_area, detail_area] = if area.width >= 120 {
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area)
+    } else {
+        let detail_height = (area.height / 2).max(3);
+        Layout::vertical([Constraint::Min(3), Constraint::Length(detail_height)]).areas(area)
+    };
+    let selected = app
+        .ui
+        .selected_stage
+        .min(state.stages.len().saturating_sub(1));
+    let (lines, selected_line) = stage_lines(app, theme, state, selected, stages_area.width);
+    let inner_height = stages_area.height.saturating_sub(2) as usize;
+    // Keep the selected stage on screen, with a little of what follows it.
+    let scroll = (selected_line + 3).saturating_sub(inner_height);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((scroll as u16, 0)),
+        stages_area,
+    );
+    detail::render(
+        app,
+        theme,
+        frame,
+        detail_area,
+        name,
+        state.stages.get(selected),
+    );
+}
+
+fn stage_lines<'a>(
+    app: &App,
+    theme: &Theme,
+    state: &'a PipelineState,
+    selected: usize,
+    width: u16,
+) -> (Vec<Line<'a>>, usize) {
+    let structure = app.model.structure(&state.pipeline_name);
+    let mut lines = Vec::new();
+    let mut selected_line = 0;
+    let name_width = (width as usize).saturating_sub(40).clamp(8, 28);
+    for (index, stage) in state.stages.iter().enumerate() {
+        if let Some(transition) = stage.inbound_transition.as_ref().filter(|t| !t.enabled) {
+            let mut text = "  ⇣ transition disabled".to_string();
+            if let Some(reason) = &transition.disabled_reason {
+                text.push_str(&format!(": {reason}"));
+            }
+            if let Some(by) = &transition.last_changed_by {
+                text.push_str(&format!(" (by {by})"));
+            }
+            lines.push(Line::from(Span::styled(text, theme.warning)));
+        }
+        if index == selected {
+            selected_line = lines.len();
+        }
+        lines.push(stage_line(app, theme, stage, index == selected));
+        let declared = structure.and_then(|s| s.stage(&stage.stage_name));
+        lines.extend(action_lines(app, theme, stage, declared, name_width));
+    }
+    (lines, selected_line)
+}
+
+fn stage_line<'a>(app: &App, theme: &Theme, stage: &'a StageState, selected: bool) -> Line<'a> {
+    let marker = if selected { "▶ " } else { "  " };
+    let (glyph, word, style) = match stage.status() {
+        Some(status) => (
+            status.glyph(),
+            status.word().to_string(),
+            theme.tone(status.tone()),
+        ),
+        None => ("○", "not run".to_string(), theme.muted),
+    };
+    let name_style = if selected {
+        theme.selected.patch(theme.title)
+    } else {
+        theme.title
+    };
+    let mut spans = vec![
+        Span::styled(marker, theme.key),
+        Span::styled(format!("{glyph} "), style),
+        Span::styled(stage.stage_name.clone(), name_style),
+        Span::styled(format!("  {word}"), style),
+    ];
+    if let Some(run) = &stage.latest_execution {
+        spans.push(Span::styled(
+            format!("  {}", short_id(&run.pipeline_execution_id)),
+            theme.label,
+        ));
+        if run.rollback {
+            spans.push(Span::styled(" rollback", theme.warning));
+        }
+    }
+    if let Some(attempts) = stage
+        .retry
+        .as_ref()
+        .and_then(|r| r.manual_stage_retry_attempt)
+        .filter(|n| *n > 0)
+    {
+        spans.push(Span::styled(format!("  retried {attempts}×"), theme.label));
+    }
+    if let Some(at) = stage.last_change() {
+        spans.push(Span::styled(format!("  {}", ago(app.now, at)), theme.muted));
+    }
+    Line::from(spans)
+}
+
+fn action_lines<'a>(
+    app: &App,
+    theme: &Theme,
+    stage: &'a StageState,
+    declared: Option<&StageDeclaration>,
+    name_width: usize,
+) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    for group in run_groups(stage, declared) {
+        let count = group.actions.len();
+        for (position, action) in group.actions.iter().enumerate() {
+            // Actions with the same run order run in parallel: draw them bracketed together.
+            let bracket = match (count, position) {
+                (1, _) => "─",
+                (_, 0) => "┌",
+                (n, p) if p + 1 == n => "└",
+                _ => "├",
+            };
+            let order = if position == 0 {
+                format!("{:>2}", group.run_order)
+            } else {
+                "  ".into()
+            };
+            lines.push(action_line(app, theme, action, &order, bracket, name_width));
+        }
+    }
+    lines
+}
+
+fn action_line<'a>(
+    app: &App,
+    theme: &Theme,
+    action: &'a ActionState,
+    order: &str,
+    bracket: &str,
+    name_width: usize,
+) -> Line<'a> {
+    let (glyph, word, style) = match &action.status {
+        Some(status) => (
+            status.glyph(),
+            status.word().to_string(),
+            theme.tone(status.tone()),
+        ),
+        None => ("○", "not run".to_string(), theme.muted),
+    };
+    let mut spans = vec![
+        Span::styled(format!("   {order} {bracket} "), theme.muted),
+        Span::styled(format!("{glyph} "), style),
+        Span::raw(fit(&action.action_name, name_width)),
+        Span::styled(format!(" {}", fit(&word, 10)), style),
+    ];
+    match (&action.error, action.last_status_change) {
+        (Some(error), _) => spans.push(Span::styled(format!(" {}", error.code), theme.failed)),
+        (None, Some(at)) => spans.push(Span::styled(format!(" {}", ago(app.now, at)), theme.muted)),
+        _ => {}
+    }
+    if let Some(percent) = action.percent_complete.filter(|_| action.error.is_none()) {
+        spans.push(Span::styled(format!(" {percent}%"), theme.running));
+    }
+    Line::from(spans)
+}
