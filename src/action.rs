@@ -5,7 +5,9 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::aws::AwsError;
 use crate::eligibility::RetryPlan;
-use crate::model::{PipelineExecution, PipelineState, PipelineStructure, PipelineSummary};
+use crate::model::{
+    ActionRun, PipelineExecution, PipelineState, PipelineStructure, PipelineSummary,
+};
 
 /// What a person wants, after the key map has read the key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +25,8 @@ pub enum Intent {
     Quit,
     RetryFailed,
     RetryAll,
+    OlderExecution,
+    NewerExecution,
     Confirm,
     Cancel,
 }
@@ -67,6 +71,7 @@ pub enum Read {
     Structure(String),
     History(String),
     Execution { pipeline: String, id: String },
+    ActionRuns { pipeline: String, id: String },
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +81,7 @@ pub enum Payload {
     Structure(PipelineStructure),
     History(Vec<PipelineExecution>),
     Execution(PipelineExecution),
+    ActionRuns(Vec<ActionRun>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -9,10 +9,14 @@ use crate::action::{
     Action, Command, FilterEdit, Intent, Payload, Read, RetryReceipt, WriteContext,
 };
 use crate::aws::AwsError;
-use crate::eligibility::{RetryInput, RetryMode, RetryPlan, gather, retry_plan};
+use crate::eligibility::{
+    FailedVersion, LaterRun, RetryInput, RetryMode, RetryPlan, gather, retry_plan,
+};
 use crate::keymap::{self, Mode};
 use crate::model::overview::{Health, Overview, overview, sort_key};
-use crate::model::{Model, StageState, StageStatus, Tone};
+use crate::model::{
+    Model, StageState, StageStatus, Tone, stages_of_execution, version_of_execution,
+};
 use crate::poller::{Outcome, Schedule};
 
 /// Fixed for the life of the process.
@@ -47,6 +51,8 @@ pub struct Ui {
     /// Selection in the list follows the pipeline, not the row number, as rows re-sort.
     pub selected_pipeline: Option<String>,
     pub selected_stage: usize,
+    /// An older execution being looked at in the pipeline view; None: the live state.
+    pub execution: Option<String>,
     pub filter: String,
     pub filtering: bool,
     pub help: bool,
@@ -105,6 +111,7 @@ impl App {
                 last_opened: None,
                 selected_pipeline: None,
                 selected_stage: 0,
+                execution: None,
                 filter: String::new(),
                 filtering: false,
                 help: false,
@@ -227,6 +234,8 @@ impl App {
             }
             Intent::RetryFailed => self.ask_retry(RetryMode::FailedActions),
             Intent::RetryAll => self.ask_retry(RetryMode::AllActions),
+            Intent::OlderExecution => self.step_execution(1),
+            Intent::NewerExecution => self.step_execution(-1),
         }
     }
 
@@ -274,6 +283,9 @@ impl App {
             })
             .unwrap_or(0);
         self.ui.selected_pipeline = Some(name.clone());
+        if self.ui.last_opened.as_ref() != Some(&name) {
+            self.ui.execution = None;
+        }
         self.ui.last_opened = Some(name.clone());
         self.schedule.expire(&Read::State(name.clone()));
         self.ui.view = View::Pipeline(name);
@@ -299,8 +311,8 @@ impl App {
                 let next = step(current, rows.len());
                 self.ui.selected_pipeline = rows.get(next).map(|row| row.name.to_string());
             }
-            View::Pipeline(name) => {
-                let len = self.model.state(name).map_or(0, |state| state.stages.len());
+            View::Pipeline(_) => {
+                let len = self.shown_stages().map_or(0, |stages| stages.len());
                 self.ui.selected_stage = step(self.ui.selected_stage, len);
             }
         }
@@ -343,11 +355,25 @@ impl App {
         }
     }
 
-    /// The stage under the cursor in the pipeline view.
-    pub fn selected_stage(&self) -> Option<&StageState> {
+    /// The stages on screen: the live state, or an older execution rebuilt from its
+    /// action runs. None while that is still being read.
+    pub fn shown_stages(&self) -> Option<Vec<StageState>> {
         let name = self.open_pipeline()?;
-        let stages = &self.model.state(name)?.stages;
-        stages.get(self.ui.selected_stage.min(stages.len().saturating_sub(1)))
+        match &self.ui.execution {
+            None => Some(self.model.state(name)?.stages.clone()),
+            Some(id) => {
+                let runs = self.model.action_runs(name, id)?;
+                let structure = self.model.structure(name)?;
+                Some(stages_of_execution(id, runs, structure))
+            }
+        }
+    }
+
+    /// The stage under the cursor in the pipeline view.
+    pub fn selected_stage(&self) -> Option<StageState> {
+        let stages = self.shown_stages()?;
+        let index = self.ui.selected_stage.min(stages.len().saturating_sub(1));
+        stages.into_iter().nth(index)
     }
 
     /// What the retry rules need for one stage, gathered from the model.
@@ -355,20 +381,79 @@ impl App {
         let in_flight = self
             .retries_in_flight
             .contains(&(pipeline.to_string(), stage.stage_name.clone()));
-        gather(
+        let mut input = gather(
             &self.model,
             pipeline,
             stage,
             in_flight,
             self.settings.read_only,
-        )
+        );
+        if let Some(viewed) = &self.ui.execution {
+            // Looking back: the live state says whether a later execution ran this stage.
+            let live = self
+                .model
+                .state(pipeline)
+                .and_then(|state| {
+                    state
+                        .stages
+                        .iter()
+                        .find(|s| s.stage_name == stage.stage_name)
+                })
+                .and_then(|s| s.latest_execution.as_ref())
+                .filter(|run| &run.pipeline_execution_id != viewed);
+            input.later_run = live.map(|run| LaterRun {
+                pipeline_execution_id: run.pipeline_execution_id.clone(),
+                status: run.status.clone(),
+            });
+            if let Some(version) = self
+                .model
+                .action_runs(pipeline, viewed)
+                .and_then(|runs| version_of_execution(viewed, runs))
+            {
+                input.failed_version = FailedVersion::Known(version);
+            }
+        }
+        input
+    }
+
+    /// Steps through the pipeline's executions: +1 older, -1 newer (back to live).
+    fn step_execution(&mut self, step: isize) -> Vec<Command> {
+        let Some(name) = self.open_pipeline().map(str::to_string) else {
+            return Vec::new();
+        };
+        let history = self.model.history(&name);
+        if history.is_empty() {
+            self.say(Tone::Muted, "The execution history is still loading");
+            return Vec::new();
+        }
+        // Position -1 is the live state, 0.. index the history (newest first).
+        let current = match &self.ui.execution {
+            None => -1,
+            Some(id) => history
+                .iter()
+                .position(|e| &e.pipeline_execution_id == id)
+                .map_or(-1, |i| i as isize),
+        };
+        let next = (current + step).clamp(-1, history.len() as isize - 1);
+        if next == current {
+            let edge = if step > 0 {
+                "This is the oldest execution listed"
+            } else {
+                "Already showing the live state"
+            };
+            self.say(Tone::Muted, edge);
+            return Vec::new();
+        }
+        self.ui.execution =
+            (next >= 0).then(|| history[next as usize].pipeline_execution_id.clone());
+        self.poll()
     }
 
     fn ask_retry(&mut self, mode: RetryMode) -> Vec<Command> {
         let (Some(pipeline), Some(stage)) = (self.open_pipeline(), self.selected_stage()) else {
             return Vec::new();
         };
-        let verdict = retry_plan(&self.retry_input(pipeline, stage), mode);
+        let verdict = retry_plan(&self.retry_input(pipeline, &stage), mode);
         let stage_name = stage.stage_name.clone();
         let account = self
             .model
@@ -450,10 +535,16 @@ impl App {
                 );
             }
         }
-        // Either way the stage has news: read it now.
+        // Either way the stage has news: read it now, even if a read started before the
+        // retry is still on its way (its answer may predate the retry).
         let read = Read::State(plan.pipeline_name);
         self.schedule.expire(&read);
-        self.poll()
+        let mut commands = self.poll();
+        let refresh = Command::Fetch(read);
+        if !commands.contains(&refresh) {
+            commands.push(refresh);
+        }
+        commands
     }
 
     fn on_loaded(
@@ -499,6 +590,13 @@ impl App {
                     .entry(name)
                     .or_default()
                     .succeed(history, at);
+            }
+            (Read::ActionRuns { pipeline, id }, Ok(Payload::ActionRuns(runs))) => {
+                self.model
+                    .action_runs
+                    .entry((pipeline, id))
+                    .or_default()
+                    .succeed(runs, at);
             }
             (Read::Execution { pipeline, id }, Ok(Payload::Execution(execution))) => {
                 self.model
@@ -565,6 +663,19 @@ impl App {
                     .or_default()
                     .fail(message, at);
             }
+            Read::ActionRuns { pipeline, id } => {
+                self.model
+                    .action_runs
+                    .entry((pipeline.clone(), id.clone()))
+                    .or_default()
+                    .fail(message.clone(), at);
+                if focused.as_deref() == Some(pipeline) {
+                    self.say(
+                        Tone::Failed,
+                        format!("{pipeline}: execution history: {message}"),
+                    );
+                }
+            }
         }
     }
 
@@ -621,6 +732,28 @@ impl App {
                 };
             wanted.push((Read::Structure(name.to_string()), structure_every));
             wanted.push((Read::History(name.to_string()), every.history));
+            if let Some(id) = &self.ui.execution {
+                // A finished execution does not change; one still running is followed.
+                let running = self
+                    .model
+                    .history(name)
+                    .iter()
+                    .find(|e| &e.pipeline_execution_id == id)
+                    .is_some_and(|e| e.status.tone() == Tone::Running);
+                let runs_every = if running {
+                    every.focused
+                } else {
+                    SignedDuration::from_hours(24)
+                };
+                let key = (name.to_string(), id.clone());
+                wanted.push((
+                    Read::ActionRuns {
+                        pipeline: key.0.clone(),
+                        id: key.1.clone(),
+                    },
+                    runs_every,
+                ));
+            }
             for stage in self
                 .model
                 .state(name)

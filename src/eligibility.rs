@@ -90,7 +90,7 @@ impl Reason {
             Reason::NeverRan => "this stage has not run yet".into(),
             Reason::RetryInProgress => "a retry of this stage is already in progress".into(),
             Reason::NotFailed { status } => {
-                format!("the stage's latest run is {status}, not Failed")
+                format!("this run of the stage is {status}, not Failed")
             }
             Reason::NoFailedAction => "no action in this stage failed".into(),
             Reason::ActionsInProgress { actions } => format!(
@@ -107,7 +107,7 @@ impl Reason {
             Reason::LaterExecution { later } => {
                 let id = short_id(&later.pipeline_execution_id);
                 if later.status == StageStatus::Failed {
-                    format!("the stage failed again in a later execution ({id}); retry that one")
+                    format!("the stage failed in a later execution ({id}); retry that one")
                 } else {
                     format!(
                         "a later execution ({id}) has run this stage since ({}); only the latest can be retried",
@@ -419,7 +419,7 @@ mod tests {
         assert!(
             found[0]
                 .explain()
-                .contains("failed again in a later execution (22222222)")
+                .contains("failed in a later execution (22222222)")
         );
     }
 

@@ -49,112 +49,26 @@ pub struct Binding {
 
 use Key::*;
 
+// One binding per line reads as a table.
+#[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
-    Binding {
-        keys: &[Char('y'), Enter],
-        intent: Intent::Confirm,
-        scope: Scope::Confirm,
-        help: "send the request",
-        hint: Some("send"),
-    },
-    Binding {
-        keys: &[Char('n'), Esc],
-        intent: Intent::Cancel,
-        scope: Scope::Confirm,
-        help: "cancel, send nothing",
-        hint: Some("cancel"),
-    },
-    Binding {
-        keys: &[Char('j'), Down],
-        intent: Intent::Down,
-        scope: Scope::Views,
-        help: "move down",
-        hint: None,
-    },
-    Binding {
-        keys: &[Char('k'), Up],
-        intent: Intent::Up,
-        scope: Scope::Views,
-        help: "move up",
-        hint: None,
-    },
-    Binding {
-        keys: &[Char('g'), Home],
-        intent: Intent::Top,
-        scope: Scope::Views,
-        help: "first row",
-        hint: None,
-    },
-    Binding {
-        keys: &[Char('G'), End],
-        intent: Intent::Bottom,
-        scope: Scope::Views,
-        help: "last row",
-        hint: None,
-    },
-    Binding {
-        keys: &[Enter],
-        intent: Intent::Open,
-        scope: Scope::Pipelines,
-        help: "open the pipeline",
-        hint: Some("open"),
-    },
-    Binding {
-        keys: &[Char('/')],
-        intent: Intent::Filter,
-        scope: Scope::Pipelines,
-        help: "filter by name as you type",
-        hint: Some("filter"),
-    },
-    Binding {
-        keys: &[Char('r')],
-        intent: Intent::RetryFailed,
-        scope: Scope::Pipeline,
-        help: "retry the failed actions of the stage (FAILED_ACTIONS)",
-        hint: Some("retry failed"),
-    },
-    Binding {
-        keys: &[Char('R')],
-        intent: Intent::RetryAll,
-        scope: Scope::Pipeline,
-        help: "retry every action of the stage (ALL_ACTIONS)",
-        hint: Some("retry all"),
-    },
-    Binding {
-        keys: &[Esc],
-        intent: Intent::Back,
-        scope: Scope::Views,
-        help: "go back, clear the filter",
-        hint: None,
-    },
-    Binding {
-        keys: &[Tab],
-        intent: Intent::SwitchView,
-        scope: Scope::Views,
-        help: "switch between the list and the open pipeline",
-        hint: Some("switch"),
-    },
-    Binding {
-        keys: &[Ctrl('r')],
-        intent: Intent::Refresh,
-        scope: Scope::Views,
-        help: "refresh now",
-        hint: Some("refresh"),
-    },
-    Binding {
-        keys: &[Char('?')],
-        intent: Intent::Help,
-        scope: Scope::Views,
-        help: "show this help",
-        hint: Some("help"),
-    },
-    Binding {
-        keys: &[Char('q')],
-        intent: Intent::Quit,
-        scope: Scope::Views,
-        help: "quit",
-        hint: Some("quit"),
-    },
+    Binding { keys: &[Char('y'), Enter], intent: Intent::Confirm, scope: Scope::Confirm, help: "send the request", hint: Some("send") },
+    Binding { keys: &[Char('n'), Esc], intent: Intent::Cancel, scope: Scope::Confirm, help: "cancel, send nothing", hint: Some("cancel") },
+    Binding { keys: &[Char('j'), Down], intent: Intent::Down, scope: Scope::Views, help: "move down", hint: None },
+    Binding { keys: &[Char('k'), Up], intent: Intent::Up, scope: Scope::Views, help: "move up", hint: None },
+    Binding { keys: &[Char('g'), Home], intent: Intent::Top, scope: Scope::Views, help: "first row", hint: None },
+    Binding { keys: &[Char('G'), End], intent: Intent::Bottom, scope: Scope::Views, help: "last row", hint: None },
+    Binding { keys: &[Enter], intent: Intent::Open, scope: Scope::Pipelines, help: "open the pipeline", hint: Some("open") },
+    Binding { keys: &[Char('/')], intent: Intent::Filter, scope: Scope::Pipelines, help: "filter by name as you type", hint: Some("filter") },
+    Binding { keys: &[Char('r')], intent: Intent::RetryFailed, scope: Scope::Pipeline, help: "retry the failed actions of the stage (FAILED_ACTIONS)", hint: Some("retry") },
+    Binding { keys: &[Char('R')], intent: Intent::RetryAll, scope: Scope::Pipeline, help: "retry every action of the stage (ALL_ACTIONS)", hint: Some("retry all") },
+    Binding { keys: &[Char('[')], intent: Intent::OlderExecution, scope: Scope::Pipeline, help: "look at an older execution", hint: Some("older") },
+    Binding { keys: &[Char(']')], intent: Intent::NewerExecution, scope: Scope::Pipeline, help: "look at a newer execution, then the live state", hint: Some("newer") },
+    Binding { keys: &[Esc], intent: Intent::Back, scope: Scope::Views, help: "go back; clear the filter", hint: None },
+    Binding { keys: &[Tab], intent: Intent::SwitchView, scope: Scope::Views, help: "switch between the list and the open pipeline", hint: Some("switch") },
+    Binding { keys: &[Ctrl('r')], intent: Intent::Refresh, scope: Scope::Views, help: "refresh now", hint: Some("refresh") },
+    Binding { keys: &[Char('?')], intent: Intent::Help, scope: Scope::Views, help: "show this help", hint: Some("help") },
+    Binding { keys: &[Char('q')], intent: Intent::Quit, scope: Scope::Views, help: "quit", hint: Some("quit") },
 ];
 
 impl Mode {
@@ -240,7 +154,7 @@ pub fn keys_label(keys: &[Key]) -> String {
         .join("/")
 }
 
-/// Footer hints for a mode, in table order: ("r", "retry failed").
+/// Footer hints for a mode, in table order: ("r", "retry").
 pub fn hints(mode: Mode) -> Vec<(String, &'static str)> {
     if mode == Mode::Filter {
         return vec![("Enter".into(), "keep filter"), ("Esc".into(), "clear")];
@@ -266,7 +180,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         ("Everywhere", section(Scope::Views)),
         ("Pipelines list", section(Scope::Pipelines)),
         ("Pipeline", section(Scope::Pipeline)),
-        ("Confirmation", section(Scope::Confirm)),
+        ("Confirmation dialog", section(Scope::Confirm)),
     ]
 }
 
@@ -333,7 +247,7 @@ mod tests {
     #[test]
     fn hints_come_from_the_table() {
         let hints = hints(Mode::Pipeline);
-        assert!(hints.contains(&("r".to_string(), "retry failed")));
+        assert!(hints.contains(&("r".to_string(), "retry")));
         assert!(!hints.iter().any(|(_, hint)| *hint == "open"));
     }
 }

@@ -89,6 +89,9 @@ pub async fn fetch(client: &PipelineClient, read: &Read) -> Result<Payload, AwsE
         Read::Execution { pipeline, id } => {
             Payload::Execution(client.pipeline_execution(pipeline, id).await?)
         }
+        Read::ActionRuns { pipeline, id } => {
+            Payload::ActionRuns(client.action_executions(pipeline, id).await?)
+        }
     })
 }
 

@@ -156,6 +156,36 @@ impl PipelineClient {
             .collect())
     }
 
+    /// Every action run of one pipeline execution, all pages.
+    pub async fn action_executions(
+        &self,
+        name: &str,
+        execution_id: &str,
+    ) -> Result<Vec<ActionRun>, AwsError> {
+        let filter = sdk::ActionExecutionFilter::builder()
+            .pipeline_execution_id(execution_id)
+            .build();
+        let mut runs = Vec::new();
+        let mut token = None;
+        loop {
+            let page = self
+                .client
+                .list_action_executions()
+                .pipeline_name(name)
+                .filter(filter.clone())
+                .max_results(100)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| from_sdk(e, "codepipeline:ListActionExecutions"))?;
+            runs.extend(page.action_execution_details().iter().map(action_run));
+            token = page.next_token().map(str::to_string);
+            if token.is_none() {
+                return Ok(runs);
+            }
+        }
+    }
+
     /// Sends one RetryStageExecution. The SDK's own retries are off for this call: the API
     /// has no idempotency token, so a resend after a lost reply could retry the stage twice.
     pub async fn retry_stage(&self, plan: &RetryPlan) -> Result<RetryReceipt, AwsError> {
@@ -263,5 +293,36 @@ fn stage_declaration(s: &sdk::StageDeclaration) -> StageDeclaration {
             .on_failure()
             .and_then(|f| f.result())
             .map(|r| r.as_str().to_string()),
+    }
+}
+
+fn action_run(detail: &sdk::ActionExecutionDetail) -> ActionRun {
+    let result = detail.output().and_then(|o| o.execution_result());
+    ActionRun {
+        pipeline_execution_id: detail
+            .pipeline_execution_id()
+            .unwrap_or_default()
+            .to_string(),
+        stage_name: detail.stage_name().unwrap_or_default().to_string(),
+        action_name: detail.action_name().unwrap_or_default().to_string(),
+        status: detail
+            .status()
+            .map_or(ActionStatus::Other("unknown".into()), |s| {
+                ActionStatus::parse(s.as_str())
+            }),
+        pipeline_version: detail.pipeline_version(),
+        last_update_time: detail.last_update_time().and_then(timestamp),
+        error: result
+            .and_then(|r| r.error_details())
+            .map(|e| ErrorDetails {
+                code: e.code().unwrap_or_default().to_string(),
+                message: e.message().unwrap_or_default().to_string(),
+            }),
+        external_execution_url: result
+            .and_then(|r| r.external_execution_url())
+            .map(str::to_string),
+        summary: result
+            .and_then(|r| r.external_execution_summary())
+            .map(str::to_string),
     }
 }

@@ -30,6 +30,9 @@ pub struct EmulatorOptions {
     pub page_size: usize,
     /// Throttle like AWS when requests come faster than this (burst of twice the rate).
     pub throttle_per_second: Option<f64>,
+    /// The "now" the scenario's relative times count back from (default: the real now).
+    /// Tests fix it so that "12m ago" on screen is exact.
+    pub scenario_time: Option<Timestamp>,
 }
 
 impl Default for EmulatorOptions {
@@ -39,6 +42,7 @@ impl Default for EmulatorOptions {
             latency: Duration::ZERO,
             page_size: 1000,
             throttle_per_second: None,
+            scenario_time: None,
         }
     }
 }
@@ -114,7 +118,7 @@ pub async fn start(
             codepipeline: Mutex::new(CodePipeline::new(
                 scenario,
                 &options.region,
-                Timestamp::now(),
+                options.scenario_time.unwrap_or_else(Timestamp::now),
             )),
             options,
             faults: Mutex::new(Faults::default()),

@@ -1,6 +1,7 @@
 //! Domain types and the data the dashboard holds. Nothing here talks to AWS.
 
 pub mod freshness;
+pub mod history;
 pub mod overview;
 pub mod pipeline;
 pub mod status;
@@ -8,6 +9,7 @@ pub mod status;
 use std::collections::BTreeMap;
 
 pub use freshness::{Freshness, Tracked, ago};
+pub use history::{ActionRun, stages_of_execution, version_of_execution};
 pub use pipeline::*;
 pub use status::{ActionStatus, PipelineExecutionStatus, StageStatus, Tone};
 
@@ -21,6 +23,8 @@ pub struct Model {
     pub executions: BTreeMap<(String, String), Tracked<PipelineExecution>>,
     /// `ListPipelineExecutions`, newest first.
     pub histories: BTreeMap<String, Tracked<Vec<PipelineExecution>>>,
+    /// `ListActionExecutions` for one execution, keyed by (pipeline, execution id).
+    pub action_runs: BTreeMap<(String, String), Tracked<Vec<ActionRun>>>,
 }
 
 impl Model {
@@ -47,6 +51,12 @@ impl Model {
             .get(pipeline)
             .and_then(|tracked| tracked.data.as_deref())
             .unwrap_or_default()
+    }
+
+    pub fn action_runs(&self, pipeline: &str, id: &str) -> Option<&[ActionRun]> {
+        self.action_runs
+            .get(&(pipeline.to_string(), id.to_string()))
+            .and_then(|tracked| tracked.data.as_deref())
     }
 
     pub fn pipeline_names(&self) -> Vec<&str> {

@@ -33,7 +33,8 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     render_status(app, theme, frame, status);
     render_footer(app, theme, frame, footer);
     if app.ui.help {
-        help::render(theme, frame, body);
+        // The whole screen: at 80×24 every binding fits.
+        help::render(theme, frame, frame.area());
     }
     if let Some(dialog) = &app.confirm {
         confirm::render(dialog, theme, frame, body);

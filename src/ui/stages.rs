@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph};
 use super::{Theme, detail, fit};
 use crate::app::App;
 use crate::eligibility::short_id;
-use crate::model::{ActionState, PipelineState, StageDeclaration, StageState, ago, run_groups};
+use crate::model::{ActionState, StageDeclaration, StageState, ago, run_groups};
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, name: &str) {
     let tracked = app.model.states.get(name);
@@ -34,14 +34,23 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, name: &st
     if app.following.contains_key(name) {
         title.push(Span::styled("· following retry ", theme.running));
     }
+    title.push(execution_label(app, theme, name));
     let block = Block::bordered()
         .title(Line::from(title))
         .border_style(theme.border);
 
-    let Some(state) = tracked.and_then(|t| t.data.as_ref()) else {
-        let text = match tracked.and_then(|t| t.error()) {
-            Some(error) => format!("Could not read the pipeline state: {error}"),
-            None => "Reading the pipeline state…".to_string(),
+    let Some(stages) = app.shown_stages() else {
+        let error = match &app.ui.execution {
+            None => tracked.and_then(|t| t.error()),
+            Some(id) => app
+                .model
+                .action_runs
+                .get(&(name.to_string(), id.clone()))
+                .and_then(|t| t.error()),
+        };
+        let text = match error {
+            Some(error) => format!("Could not read the pipeline: {error}"),
+            None => "Reading the pipeline…".to_string(),
         };
         frame.render_widget(Paragraph::new(text).block(block), area);
         return;
@@ -54,11 +63,9 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, name: &st
         let detail_height = (area.height / 2).max(3);
         Layout::vertical([Constraint::Min(3), Constraint::Length(detail_height)]).areas(area)
     };
-    let selected = app
-        .ui
-        .selected_stage
-        .min(state.stages.len().saturating_sub(1));
-    let (lines, selected_line) = stage_lines(app, theme, state, selected, stages_area.width);
+    let selected = app.ui.selected_stage.min(stages.len().saturating_sub(1));
+    let (lines, selected_line) =
+        stage_lines(app, theme, name, &stages, selected, stages_area.width);
     let inner_height = stages_area.height.saturating_sub(2) as usize;
     // Keep the selected stage on screen, with a little of what follows it.
     let scroll = (selected_line + 3).saturating_sub(inner_height);
@@ -68,28 +75,42 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, name: &st
             .scroll((scroll as u16, 0)),
         stages_area,
     );
-    detail::render(
-        app,
-        theme,
-        frame,
-        detail_area,
-        name,
-        state.stages.get(selected),
-    );
+    detail::render(app, theme, frame, detail_area, name, stages.get(selected));
+}
+
+/// "live", or which past execution is on screen: a past execution is not what runs now.
+fn execution_label(app: &App, theme: &Theme, name: &str) -> Span<'static> {
+    let Some(id) = &app.ui.execution else {
+        return Span::styled("· live ", theme.label);
+    };
+    let history = app.model.history(name);
+    let position = history.iter().position(|e| &e.pipeline_execution_id == id);
+    let mut text = format!("· past execution {}", short_id(id));
+    if let Some(execution) = position.map(|i| &history[i]) {
+        text.push_str(&format!(" {}", execution.status.word()));
+        if let Some(start) = execution.start_time {
+            text.push_str(&format!(", started {}", ago(app.now, start)));
+        }
+    }
+    if let Some(i) = position {
+        text.push_str(&format!(" ({} of {})", i + 1, history.len()));
+    }
+    Span::styled(format!("{text} "), theme.warning)
 }
 
 fn stage_lines<'a>(
     app: &App,
     theme: &Theme,
-    state: &'a PipelineState,
+    pipeline: &str,
+    stages: &'a [StageState],
     selected: usize,
     width: u16,
 ) -> (Vec<Line<'a>>, usize) {
-    let structure = app.model.structure(&state.pipeline_name);
+    let structure = app.model.structure(pipeline);
     let mut lines = Vec::new();
     let mut selected_line = 0;
     let name_width = (width as usize).saturating_sub(40).clamp(8, 28);
-    for (index, stage) in state.stages.iter().enumerate() {
+    for (index, stage) in stages.iter().enumerate() {
         if let Some(transition) = stage.inbound_transition.as_ref().filter(|t| !t.enabled) {
             let mut text = "  ⇣ transition disabled".to_string();
             if let Some(reason) = &transition.disabled_reason {

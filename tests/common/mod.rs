@@ -1,0 +1,148 @@
+//! Test support: the built-in emulator at a fixed time, real SDK clients pointed at it,
+//! and an `App` loaded through those real replies.
+#![allow(dead_code)]
+
+use jiff::Timestamp;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use unstick::action::{Action, Read};
+use unstick::app::{App, Settings};
+use unstick::aws::{self, Connection, PipelineClient};
+use unstick::emulator::{self, Emulator, EmulatorOptions, Scenario};
+use unstick::model::StageStatus;
+use unstick::poller::Schedule;
+use unstick::runner;
+use unstick::ui::{self, Theme};
+
+/// The instant the demo scenario's "minutesAgo" count back from, and the app's clock.
+pub fn t0() -> Timestamp {
+    Timestamp::from_second(1_900_000_000).unwrap()
+}
+
+pub async fn start_emulator(scenario: &Scenario, options: EmulatorOptions) -> Emulator {
+    emulator::start(scenario, options, 0)
+        .await
+        .expect("emulator starts on loopback")
+}
+
+pub async fn demo_emulator() -> Emulator {
+    let options = EmulatorOptions {
+        scenario_time: Some(t0()),
+        ..EmulatorOptions::default()
+    };
+    start_emulator(&Scenario::demo(), options).await
+}
+
+/// A real SDK client for the emulator: explicit region, endpoint and credentials, and no
+/// SDK retries, so each test sees exactly what one request gets.
+pub async fn client_for(emulator: &Emulator) -> PipelineClient {
+    client_with(Connection {
+        profile: None,
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(emulator.endpoint_url()),
+        demo_credentials: true,
+        max_attempts: 1,
+    })
+    .await
+}
+
+pub async fn client_with(connection: Connection) -> PipelineClient {
+    PipelineClient::new(&aws::sdk_config(&connection).await)
+}
+
+pub fn settings(read_only: bool) -> Settings {
+    Settings {
+        read_only,
+        profile: None,
+        region: Some("us-east-1".into()),
+        endpoint_label: Some("demo (built-in emulator)".into()),
+    }
+}
+
+/// An app that has read everything a person would see: the list, every state and
+/// structure, and the failed executions' versions, all at `t0`.
+pub async fn loaded_app(emulator: &Emulator, read_only: bool) -> App {
+    let client = client_for(emulator).await;
+    let mut app = App::new(settings(read_only), Schedule::default(), t0());
+    load(&mut app, &client, Read::ListPipelines).await;
+    let names: Vec<String> = app
+        .model
+        .pipeline_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for name in &names {
+        load(&mut app, &client, Read::State(name.clone())).await;
+        load(&mut app, &client, Read::Structure(name.clone())).await;
+        let failed: Vec<String> = app
+            .model
+            .state(name)
+            .map(|state| {
+                state
+                    .stages
+                    .iter()
+                    .filter_map(|s| s.latest_execution.as_ref())
+                    .filter(|run| run.status == StageStatus::Failed)
+                    .map(|run| run.pipeline_execution_id.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for id in failed {
+            let read = Read::Execution {
+                pipeline: name.clone(),
+                id,
+            };
+            load(&mut app, &client, read).await;
+        }
+    }
+    app
+}
+
+pub async fn load(app: &mut App, client: &PipelineClient, read: Read) {
+    let result = runner::fetch(client, &read).await;
+    app.update(Action::Loaded {
+        read,
+        at: t0(),
+        result,
+    });
+}
+
+pub fn key(code: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn char_key(c: char) -> Action {
+    key(KeyCode::Char(c))
+}
+
+/// Opens a pipeline from the list the way a person does: select it, press Enter.
+pub fn open(app: &mut App, name: &str) {
+    app.ui.selected_pipeline = Some(name.to_string());
+    app.update(key(KeyCode::Enter));
+}
+
+/// Moves the cursor to a stage by name.
+pub fn select_stage(app: &mut App, stage: &str) {
+    let pipeline = app.open_pipeline().expect("a pipeline is open").to_string();
+    let index = app
+        .model
+        .state(&pipeline)
+        .and_then(|s| s.stages.iter().position(|st| st.stage_name == stage))
+        .expect("stage exists");
+    app.ui.selected_stage = index;
+}
+
+/// Renders the app as a person would see it, without colour (snapshots compare text).
+pub fn screen(app: &App, width: u16, height: u16) -> TestBackend {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| ui::render(app, &Theme::new(false), frame))
+        .unwrap();
+    terminal.backend().clone()
+}
+
+pub fn screen_text(app: &App, width: u16, height: u16) -> String {
+    screen(app, width, height).to_string()
+}
