@@ -163,6 +163,11 @@ impl App {
         }
     }
 
+    /// A problem found before the first request (an unknown profile, say).
+    pub fn report_problem(&mut self, text: &str) {
+        self.say(Tone::Failed, text);
+    }
+
     fn say(&mut self, tone: Tone, text: impl Into<String>) {
         self.ui.status = Some(StatusLine {
             text: text.into(),

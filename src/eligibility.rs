@@ -61,7 +61,11 @@ pub struct LaterRun {
 
 /// Why a retry would be refused. Each one has a plain-words explanation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "reason", rename_all = "camelCase")]
+#[serde(
+    tag = "reason",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Reason {
     ReadOnly,
     NeverRan,

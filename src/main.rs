@@ -72,7 +72,12 @@ fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
 }
 
 /// Connection and display settings; with --demo, starts the emulator first.
-async fn connect(global: &GlobalArgs) -> color_eyre::Result<(PipelineClient, Settings, Identity)> {
+/// What `connect` found wrong but could live with: shown as the first status line.
+type StartupProblem = Option<aws::AwsError>;
+
+async fn connect(
+    global: &GlobalArgs,
+) -> color_eyre::Result<(PipelineClient, Settings, Identity, StartupProblem)> {
     let mut connection = Connection {
         profile: global.profile.clone(),
         region: global.region.clone(),
@@ -103,6 +108,10 @@ async fn connect(global: &GlobalArgs) -> color_eyre::Result<(PipelineClient, Set
         };
         endpoint_label = Some("demo (built-in emulator)".into());
     }
+    let problem = match &connection.profile {
+        Some(profile) => aws::check_profile(profile).await.err(),
+        None => None,
+    };
     let config = aws::sdk_config(&connection).await;
     let region = config.region().map(|r| r.to_string());
     let settings = Settings {
@@ -115,23 +124,29 @@ async fn connect(global: &GlobalArgs) -> color_eyre::Result<(PipelineClient, Set
         profile: connection.profile.clone(),
         region,
     };
-    Ok((PipelineClient::new(&config), settings, identity))
+    Ok((PipelineClient::new(&config), settings, identity, problem))
 }
 
 async fn dashboard(global: GlobalArgs) -> color_eyre::Result<ExitCode> {
-    let (client, settings, identity) = connect(&global).await?;
+    let (client, settings, identity, problem) = connect(&global).await?;
     let audit = Arc::new(AuditLog::new(
         global.audit_log.clone().unwrap_or_else(paths::audit_log),
     ));
     let (sender, inbox) = mpsc::unbounded_channel();
     let runner = Runner::new(client, sender.clone(), audit, identity);
-    let app = App::new(settings, Schedule::default(), jiff::Timestamp::now());
+    let mut app = App::new(settings, Schedule::default(), jiff::Timestamp::now());
+    if let Some(problem) = problem {
+        app.report_problem(&problem.message);
+    }
     tui::run(app, Theme::from_env(), runner, sender, inbox).await?;
     Ok(ExitCode::SUCCESS)
 }
 
 async fn run_report(global: GlobalArgs, json: bool) -> color_eyre::Result<ExitCode> {
-    let (client, settings, _) = connect(&global).await?;
+    let (client, settings, _, problem) = connect(&global).await?;
+    if let Some(problem) = problem {
+        return Err(eyre!(problem));
+    }
     let model = report::collect(&client)
         .await
         .map_err(|error| eyre!(error))?;

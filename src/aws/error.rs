@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use aws_sdk_codepipeline::config::http::HttpResponse;
 use aws_sdk_codepipeline::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_codepipeline::operation::RequestId;
 use serde::Serialize;
@@ -70,48 +71,78 @@ const THROTTLING: &[&str] = &[
 
 /// Converts an SDK error. `iam_action` (e.g. `codepipeline:RetryStageExecution`) is named
 /// when access is denied, because a missing permission is the usual cause.
-pub fn from_sdk<E, R>(error: SdkError<E, R>, iam_action: &str) -> AwsError
+pub fn from_sdk<E>(error: SdkError<E, HttpResponse>, iam_action: &str) -> AwsError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: fmt::Debug,
-    SdkError<E, R>: RequestId,
 {
     let request_id = error.request_id().map(str::to_string);
+    let status = error
+        .raw_response()
+        .map(|response| response.status().as_u16());
     let chain = DisplayErrorContext(&error).to_string();
+    let cause = innermost_cause(&error);
     let mut mapped = match &error {
         SdkError::ServiceError(context) => {
             let err = context.err();
-            from_code(err.code(), err.message(), iam_action, &chain)
+            from_code(err.code(), err.message(), iam_action, status, &cause)
         }
         SdkError::TimeoutError(_) => AwsError::new(
             ErrorKind::Unreachable,
             "the request timed out: the endpoint is slow or unreachable",
         ),
-        SdkError::ResponseError(_) => AwsError::new(
-            ErrorKind::Malformed,
-            format!("unreadable reply from AWS: {}", last_cause(&chain)),
-        ),
+        // A reply that could not be read: a server error page, or broken JSON.
+        SdkError::ResponseError(_) => match status {
+            Some(status) if status >= 500 => server_error(status),
+            Some(status) => AwsError::new(
+                ErrorKind::Malformed,
+                format!("unreadable reply from AWS (HTTP {status}): {cause}"),
+            ),
+            None => AwsError::new(
+                ErrorKind::Malformed,
+                format!("unreadable reply from AWS: {cause}"),
+            ),
+        },
         SdkError::DispatchFailure(failure) if failure.is_io() || failure.is_timeout() => {
             AwsError::new(
                 ErrorKind::Unreachable,
-                format!("cannot reach the AWS endpoint: {}", last_cause(&chain)),
+                format!("cannot reach the AWS endpoint: {cause}"),
             )
         }
-        _ => from_setup_failure(&chain),
+        _ => from_setup_failure(&chain, &cause),
     };
     mapped.request_id = request_id;
     mapped
 }
 
+/// The deepest error in the chain: usually the one that says what really happened.
+fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = error;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    one_line(&current.to_string())
+}
+
+fn one_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default().trim();
+    if line.chars().count() > 160 {
+        format!("{}…", line.chars().take(159).collect::<String>())
+    } else {
+        line.to_string()
+    }
+}
+
+fn server_error(status: u16) -> AwsError {
+    AwsError::new(
+        ErrorKind::Service,
+        format!("AWS had an internal error (HTTP {status}); will try again"),
+    )
+}
+
 /// Failures before a request is sent: credentials, profile, region.
-fn from_setup_failure(chain: &str) -> AwsError {
+fn from_setup_failure(chain: &str, cause: &str) -> AwsError {
     let lower = chain.to_lowercase();
-    if lower.contains("profile") && (lower.contains("not") || lower.contains("missing")) {
-        AwsError::new(
-            ErrorKind::Credentials,
-            format!("AWS profile problem: {}", last_cause(chain)),
-        )
-    } else if lower.contains("expired") {
+    if lower.contains("expired") {
         AwsError::new(
             ErrorKind::Credentials,
             "AWS credentials have expired: refresh them (for SSO: aws sso login)",
@@ -126,13 +157,18 @@ fn from_setup_failure(chain: &str) -> AwsError {
             ErrorKind::Region,
             "no AWS region: pass --region or set AWS_REGION",
         )
+    } else if lower.contains("profile") {
+        AwsError::new(
+            ErrorKind::Credentials,
+            format!("AWS profile problem: {cause}"),
+        )
     } else if lower.contains("connect") || lower.contains("dns") || lower.contains("io error") {
         AwsError::new(
             ErrorKind::Unreachable,
-            format!("cannot reach the AWS endpoint: {}", last_cause(chain)),
+            format!("cannot reach the AWS endpoint: {cause}"),
         )
     } else {
-        AwsError::new(ErrorKind::Other, last_cause(chain))
+        AwsError::new(ErrorKind::Other, cause.to_string())
     }
 }
 
@@ -141,7 +177,8 @@ pub fn from_code(
     code: Option<&str>,
     message: Option<&str>,
     iam_action: &str,
-    chain: &str,
+    status: Option<u16>,
+    cause: &str,
 ) -> AwsError {
     let detail = message.unwrap_or("").trim();
     let with_detail = |text: &str| {
@@ -207,20 +244,14 @@ pub fn from_code(
             with_detail("AWS rejected the request (ValidationException)"),
         ),
         Some(code) => (ErrorKind::Other, with_detail(code)),
-        None => {
-            let status = http_status(chain);
-            match status {
-                Some(status) if status >= 500 => (
-                    ErrorKind::Service,
-                    format!("AWS had an internal error (HTTP {status}); will try again"),
-                ),
-                Some(status) => (
-                    ErrorKind::Malformed,
-                    format!("unexpected reply from AWS (HTTP {status})"),
-                ),
-                None => (ErrorKind::Other, last_cause(chain)),
-            }
-        }
+        None => match status {
+            Some(status) if status >= 500 => return server_error(status),
+            Some(status) => (
+                ErrorKind::Malformed,
+                format!("unexpected reply from AWS (HTTP {status}): {cause}"),
+            ),
+            None => (ErrorKind::Other, cause.to_string()),
+        },
     };
     AwsError {
         kind,
@@ -228,27 +259,6 @@ pub fn from_code(
         message: text,
         request_id: None,
     }
-}
-
-/// The innermost cause in an error chain is usually the most useful one-liner.
-fn last_cause(chain: &str) -> String {
-    let text = chain
-        .rsplit(": ")
-        .find(|part| !part.trim().is_empty())
-        .unwrap_or(chain)
-        .trim();
-    let line = text.lines().next().unwrap_or(text);
-    line.chars().take(160).collect()
-}
-
-/// The HTTP status an unhandled error carries in its debug text (`status: 500`).
-fn http_status(chain: &str) -> Option<u16> {
-    let start = chain.find("status: ")? + "status: ".len();
-    let digits: String = chain[start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits.parse().ok()
 }
 
 #[cfg(test)]
@@ -261,6 +271,7 @@ mod tests {
             Some("AccessDeniedException"),
             Some("User x is not authorized"),
             "codepipeline:RetryStageExecution",
+            Some(400),
             "",
         );
         assert_eq!(error.kind, ErrorKind::AccessDenied);
@@ -274,19 +285,19 @@ mod tests {
             "TooManyRequestsException",
             "RequestLimitExceeded",
         ] {
-            assert!(from_code(Some(code), None, "x", "").is_throttling());
+            assert!(from_code(Some(code), None, "x", Some(400), "").is_throttling());
         }
     }
 
     #[test]
     fn unknown_code_keeps_code_and_message() {
-        let error = from_code(Some("WeirdException"), Some("odd"), "x", "");
+        let error = from_code(Some("WeirdException"), Some("odd"), "x", Some(400), "");
         assert_eq!(error.message, "WeirdException: odd");
     }
 
     #[test]
     fn server_error_without_code() {
-        let error = from_code(None, None, "x", "unhandled error (status: 500, body...)");
+        let error = from_code(None, None, "x", Some(500), "unhandled error");
         assert_eq!(error.kind, ErrorKind::Service);
         assert!(error.message.contains("HTTP 500"));
     }

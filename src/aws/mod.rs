@@ -8,8 +8,10 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_runtime::env_config::file::EnvConfigFiles;
 use aws_sdk_codepipeline::config::Credentials;
 use aws_smithy_http_client::tls;
+use aws_types::os_shim_internal::{Env, Fs};
 
 pub use codepipeline::PipelineClient;
 pub use error::{AwsError, ErrorKind};
@@ -24,6 +26,25 @@ pub struct Connection {
     pub demo_credentials: bool,
     /// SDK attempts per read (1 = no SDK retry). Writes never retry, see `retry_stage`.
     pub max_attempts: u32,
+}
+
+/// A misspelled profile is a common mistake, and the SDK only reports it as "no
+/// credentials". Checking the config files first lets us name the real problem.
+pub async fn check_profile(name: &str) -> Result<(), AwsError> {
+    let loaded =
+        aws_config::profile::load(&Fs::real(), &Env::real(), &EnvConfigFiles::default(), None)
+            .await;
+    match loaded {
+        Ok(profiles) if profiles.get_profile(name).is_some() => Ok(()),
+        Ok(_) => Err(AwsError::new(
+            ErrorKind::Credentials,
+            format!("AWS profile '{name}' is not defined in ~/.aws/config or ~/.aws/credentials"),
+        )),
+        Err(error) => Err(AwsError::new(
+            ErrorKind::Credentials,
+            format!("cannot read the AWS config files: {error}"),
+        )),
+    }
 }
 
 /// Loads the shared SDK configuration: default credential chain (environment, profile, SSO,

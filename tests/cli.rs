@@ -1,0 +1,316 @@
+//! The real binary, run as a person runs it: `unstick report`, and bad input that must
+//! give one clear line, never a panic.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::*;
+use unstick::emulator::{ApiError, EmulatorOptions, Fault, Scenario};
+
+/// Runs the binary with a clean, controlled environment: no AWS variables but those given,
+/// no real config files, no instance metadata.
+fn unstick(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_unstick"));
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("AWS_CONFIG_FILE", home.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("the binary runs")
+}
+
+async fn run(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let home = home.to_path_buf();
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        unstick(&home, &args, &env)
+    })
+    .await
+    .unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).trim().to_string()
+}
+
+/// A bad-input run: fails, says one line, no panic.
+fn assert_one_line_error(output: &Output, words: &str) {
+    let text = stderr(output);
+    assert!(!output.status.success(), "should fail: {text}");
+    assert!(!text.contains("panicked"), "{text}");
+    assert_eq!(text.lines().count(), 1, "one line, got: {text}");
+    assert!(text.contains(words), "expected {words:?} in: {text}");
+}
+
+#[tokio::test]
+async fn report_prints_what_is_failing() {
+    let home = tempfile::tempdir().unwrap();
+    let output = run(home.path(), &["report", "--demo"], &[]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("checkout-web"))
+        .expect("checkout-web row");
+    for word in [
+        "Build",
+        "IntegrationTests",
+        "JobFailed",
+        "12m ago",
+        "yes: re-runs IntegrationTests",
+    ] {
+        assert!(line.contains(word), "{word} missing in {line}");
+    }
+    let orders = text
+        .lines()
+        .find(|l| l.starts_with("orders-service"))
+        .unwrap();
+    assert!(
+        orders.contains("no: the pipeline changed since this run failed"),
+        "{orders}"
+    );
+    assert!(text.contains("5 of 9 pipelines failing"), "{text}");
+}
+
+#[tokio::test]
+async fn report_json_has_stages_actions_and_eligibility() {
+    let home = tempfile::tempdir().unwrap();
+    let output = run(
+        home.path(),
+        &["report", "--json", "--demo", "--read-only"],
+        &[],
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["pipelineCount"], 9);
+    let pipelines = report["pipelines"].as_array().unwrap();
+    assert_eq!(pipelines.len(), 5);
+    let checkout = pipelines
+        .iter()
+        .find(|p| p["pipelineName"] == "checkout-web")
+        .unwrap();
+    let build = checkout["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["stageName"] == "Build")
+        .unwrap();
+    assert_eq!(build["status"], "Failed");
+    let action = build["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["actionName"] == "IntegrationTests")
+        .unwrap();
+    assert_eq!(action["errorCode"], "JobFailed");
+    assert!(action["errorMessage"].as_str().unwrap().contains("npm run"));
+    // --read-only is a reason like any other.
+    let verdict = &build["retry"]["failedActions"];
+    assert_eq!(verdict["eligible"], false);
+    assert_eq!(verdict["reasons"][0]["reason"], "readOnly");
+
+    let orders = pipelines
+        .iter()
+        .find(|p| p["pipelineName"] == "orders-service")
+        .unwrap();
+    let deploy = orders["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["stageName"] == "Deploy")
+        .unwrap();
+    let reasons = deploy["retry"]["allActions"]["reasons"].as_array().unwrap();
+    let changed = reasons
+        .iter()
+        .find(|r| r["reason"] == "structureChanged")
+        .unwrap();
+    assert_eq!(changed["failedVersion"], 4);
+    assert_eq!(changed["currentVersion"], 5);
+    assert!(
+        changed["message"]
+            .as_str()
+            .unwrap()
+            .contains("changed since")
+    );
+}
+
+#[tokio::test]
+async fn missing_credentials() {
+    let emulator = demo_emulator().await;
+    let home = tempfile::tempdir().unwrap();
+    let url = emulator.endpoint_url();
+    let output = run(
+        home.path(),
+        &["report", "--endpoint-url", &url, "--region", "us-east-1"],
+        &[],
+    )
+    .await;
+    assert_one_line_error(&output, "no AWS credentials");
+}
+
+#[tokio::test]
+async fn unknown_profile() {
+    let emulator = demo_emulator().await;
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("aws-config"),
+        "[default]\nregion = us-east-1\n",
+    )
+    .unwrap();
+    let url = emulator.endpoint_url();
+    let output = run(
+        home.path(),
+        &["report", "--profile", "ghost", "--endpoint-url", &url],
+        &[],
+    )
+    .await;
+    assert_one_line_error(&output, "profile 'ghost' is not defined");
+}
+
+#[tokio::test]
+async fn expired_credentials() {
+    let emulator = demo_emulator().await;
+    emulator.inject(
+        Some("ListPipelines"),
+        Fault::Error(ApiError::new(
+            400,
+            "ExpiredTokenException",
+            "The security token included in the request is expired",
+        )),
+        5,
+    );
+    let home = tempfile::tempdir().unwrap();
+    let url = emulator.endpoint_url();
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "secret"),
+        ("AWS_REGION", "us-east-1"),
+    ];
+    let output = run(home.path(), &["report", "--endpoint-url", &url], &env).await;
+    assert_one_line_error(&output, "credentials have expired");
+}
+
+#[tokio::test]
+async fn no_region() {
+    let home = tempfile::tempdir().unwrap();
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "secret"),
+    ];
+    let output = run(home.path(), &["report"], &env).await;
+    assert_one_line_error(&output, "no AWS region");
+}
+
+#[tokio::test]
+async fn endpoint_down() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let home = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "secret"),
+        ("AWS_REGION", "us-east-1"),
+    ];
+    let output = run(home.path(), &["report", "--endpoint-url", &url], &env).await;
+    assert_one_line_error(&output, "cannot reach the AWS endpoint");
+}
+
+#[tokio::test]
+async fn access_denied_on_one_pipeline_is_reported_and_the_rest_still_are() {
+    let home = tempfile::tempdir().unwrap();
+    let mut scenario: serde_json::Value =
+        serde_json::from_str(include_str!("../assets/demo-scenario.json")).unwrap();
+    scenario["pipelines"][1]["deny"] = serde_json::json!(["GetPipelineState"]);
+    let path = home.path().join("scenario.json");
+    std::fs::write(&path, scenario.to_string()).unwrap();
+    let output = run(
+        home.path(),
+        &[
+            "report",
+            "--demo",
+            "--demo-scenario",
+            path.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let denied = text
+        .lines()
+        .find(|l| l.starts_with("payments-api"))
+        .unwrap();
+    assert!(denied.contains("codepipeline:GetPipelineState"), "{denied}");
+    assert!(text.lines().any(|l| l.starts_with("checkout-web")));
+}
+
+#[tokio::test]
+async fn a_region_with_no_pipelines() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("empty.json");
+    std::fs::write(&path, r#"{"pipelines": []}"#).unwrap();
+    let output = run(
+        home.path(),
+        &[
+            "report",
+            "--demo",
+            "--demo-scenario",
+            path.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("0 of 0 pipelines failing")
+    );
+}
+
+#[tokio::test]
+async fn a_bad_scenario_file_is_one_line() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("bad.json");
+    std::fs::write(&path, "{ not json").unwrap();
+    let output = run(
+        home.path(),
+        &[
+            "report",
+            "--demo",
+            "--demo-scenario",
+            path.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await;
+    assert_one_line_error(&output, "is not valid");
+}
+
+#[test]
+fn emulator_options_default_to_loopback_and_real_time() {
+    let options = EmulatorOptions::default();
+    assert!(options.scenario_time.is_none());
+    assert!(Scenario::demo().pipelines.len() >= 8);
+}
