@@ -51,6 +51,9 @@ pub struct Ui {
     /// Selection in the list follows the pipeline, not the row number, as rows re-sort.
     pub selected_pipeline: Option<String>,
     pub selected_stage: usize,
+    /// The person moved the stage cursor; until then it follows the first failed stage
+    /// as data arrives (a pipeline opened before its state was read).
+    pub stage_chosen: bool,
     /// An older execution being looked at in the pipeline view; None: the live state.
     pub execution: Option<String>,
     pub filter: String,
@@ -111,6 +114,7 @@ impl App {
                 last_opened: None,
                 selected_pipeline: None,
                 selected_stage: 0,
+                stage_chosen: false,
                 execution: None,
                 filter: String::new(),
                 filtering: false,
@@ -277,24 +281,31 @@ impl App {
     }
 
     fn open(&mut self, name: String) -> Vec<Command> {
-        self.ui.selected_stage = self
-            .model
-            .state(&name)
-            .and_then(|state| {
-                state
-                    .stages
-                    .iter()
-                    .position(|stage| stage.status() == Some(&StageStatus::Failed))
-            })
-            .unwrap_or(0);
-        self.ui.selected_pipeline = Some(name.clone());
         if self.ui.last_opened.as_ref() != Some(&name) {
             self.ui.execution = None;
         }
+        self.ui.stage_chosen = false;
+        self.ui.selected_stage = 0;
+        self.ui.view = View::Pipeline(name.clone());
+        self.select_failed_stage();
+        self.ui.selected_pipeline = Some(name.clone());
         self.ui.last_opened = Some(name.clone());
-        self.schedule.expire(&Read::State(name.clone()));
-        self.ui.view = View::Pipeline(name);
+        self.schedule.expire(&Read::State(name));
         self.poll()
+    }
+
+    /// Puts the cursor on the first failed stage of what is shown, unless the person
+    /// has already moved it.
+    fn select_failed_stage(&mut self) {
+        if self.ui.stage_chosen {
+            return;
+        }
+        if let Some(stages) = self.shown_stages() {
+            self.ui.selected_stage = stages
+                .iter()
+                .position(|stage| stage.status() == Some(&StageStatus::Failed))
+                .unwrap_or(0);
+        }
     }
 
     fn move_selection(&mut self, delta: isize) {
@@ -319,6 +330,7 @@ impl App {
             View::Pipeline(_) => {
                 let len = self.shown_stages().map_or(0, |stages| stages.len());
                 self.ui.selected_stage = step(self.ui.selected_stage, len);
+                self.ui.stage_chosen = true;
             }
         }
     }
@@ -580,6 +592,9 @@ impl App {
                     .entry(name.clone())
                     .or_default()
                     .succeed(state, at);
+                if self.open_pipeline() == Some(name.as_str()) {
+                    self.select_failed_stage();
+                }
                 self.check_follow(&name);
             }
             (Read::Structure(name), Ok(Payload::Structure(structure))) => {
@@ -602,6 +617,7 @@ impl App {
                     .entry((pipeline, id))
                     .or_default()
                     .succeed(runs, at);
+                self.select_failed_stage();
             }
             (Read::Execution { pipeline, id }, Ok(Payload::Execution(execution))) => {
                 self.model

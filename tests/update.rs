@@ -284,3 +284,20 @@ async fn quit_keys() {
     app.update(char_key('q'));
     assert!(app.should_quit);
 }
+
+#[tokio::test]
+async fn opened_before_its_state_arrives_the_cursor_goes_to_the_failure() {
+    let emulator = demo_emulator().await;
+    let client = client_for(&emulator).await;
+    let mut app =
+        unstick::app::App::new(settings(false), unstick::poller::Schedule::default(), t0());
+    load(&mut app, &client, Read::ListPipelines).await;
+    open(&mut app, "checkout-web");
+    assert_eq!(app.ui.selected_stage, 0);
+    load(&mut app, &client, Read::State("checkout-web".into())).await;
+    assert_eq!(app.selected_stage().unwrap().stage_name, "Build");
+    // Once the person moves the cursor, new data leaves it where they put it.
+    app.update(key(KeyCode::Up));
+    load(&mut app, &client, Read::State("checkout-web".into())).await;
+    assert_eq!(app.selected_stage().unwrap().stage_name, "Source");
+}

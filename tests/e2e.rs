@@ -1,0 +1,174 @@
+//! End to end: the real binary in a pseudo-terminal on its built-in demo, driven by keys
+//! and read back through a terminal emulator, as a person at 3 a.m. would use it.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+struct Session {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    screen: Arc<Mutex<vt100::Parser>>,
+}
+
+impl Session {
+    fn start(args: &[&str], state_home: &Path) -> Self {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_unstick"));
+        command.args(args);
+        command.env_clear();
+        command.env("PATH", std::env::var("PATH").unwrap_or_default());
+        command.env("HOME", state_home);
+        command.env("XDG_STATE_HOME", state_home);
+        command.env("TERM", "xterm-256color");
+        command.env("NO_COLOR", "1");
+        command.env("AWS_EC2_METADATA_DISABLED", "true");
+        command.env("AWS_CONFIG_FILE", state_home.join("none"));
+        command.env("AWS_SHARED_CREDENTIALS_FILE", state_home.join("none"));
+        let child = pty.slave.spawn_command(command).expect("unstick starts");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(30, 100, 0)));
+        let parser = screen.clone();
+        std::thread::spawn(move || {
+            let _master = pty.master;
+            let mut buffer = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                parser.lock().unwrap().process(&buffer[..n]);
+            }
+        });
+        Self {
+            child,
+            writer,
+            screen,
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Esc alone: give the terminal reader time to see it is not the start of a sequence.
+    fn escape(&mut self) {
+        self.send("\x1b");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, text: &str, timeout: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let contents = self.contents();
+            if contents.contains(text) {
+                return contents;
+            }
+            if start.elapsed() > timeout {
+                panic!("timed out waiting for {text:?}; the screen was:\n{contents}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn audit_attempts(state_home: &Path, pipeline: &str) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(state_home.join("unstick/audit.jsonl")).unwrap_or_default();
+    text.lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .filter(|entry| entry["target"]["pipelineName"] == pipeline)
+        .collect()
+}
+
+const PATIENCE: Duration = Duration::from_secs(60);
+
+#[test]
+fn retry_a_failed_stage_and_see_it_succeed_then_quit_cleanly() {
+    let state = tempfile::tempdir().unwrap();
+    let mut app = Session::start(&["--demo"], state.path());
+    app.wait_for("checkout-web", PATIENCE);
+
+    // Find the pipeline by typing, open it, retry the failed actions.
+    app.send("/checkout");
+    app.wait_for("Pipelines (1/9)", PATIENCE);
+    app.send("\r");
+    app.send("\r");
+    app.wait_for("IntegrationTests", PATIENCE);
+    app.wait_for("r retry failed: re-runs IntegrationTests", PATIENCE);
+    app.send("r");
+    app.wait_for("Retry failed actions?", PATIENCE);
+    app.send("y");
+    app.wait_for("Retry started", PATIENCE);
+    let screen = app.wait_for("Build: Succeeded after retry", PATIENCE);
+    assert!(screen.contains("✓ Build  Succeeded"), "{screen}");
+
+    let lines = audit_attempts(state.path(), "checkout-web");
+    assert_eq!(lines.len(), 2, "one attempt and one outcome: {lines:?}");
+    assert_eq!(lines[0]["phase"], "attempt");
+    assert_eq!(lines[1]["outcome"], "succeeded");
+    assert_eq!(lines[0]["intentId"], lines[1]["intentId"]);
+    let mode = std::fs::metadata(state.path().join("unstick/audit.jsonl")).unwrap();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777,
+        0o600
+    );
+
+    // Pressing keys fast and twice still sends one request.
+    app.escape();
+    app.escape();
+    app.send("/payments");
+    app.wait_for("Pipelines (1/9)", PATIENCE);
+    app.send("\r");
+    app.send("\r");
+    app.wait_for("DeployEuWest1", PATIENCE);
+    app.wait_for("r retry failed: re-runs", PATIENCE);
+    app.send("rryryRy");
+    app.wait_for("Retry started", PATIENCE);
+    std::thread::sleep(Duration::from_millis(500));
+    app.send("ryry");
+    std::thread::sleep(Duration::from_millis(500));
+    let attempts: Vec<_> = audit_attempts(state.path(), "payments-api")
+        .into_iter()
+        .filter(|entry| entry["phase"] == "attempt")
+        .collect();
+    assert_eq!(attempts.len(), 1, "{attempts:?}");
+
+    app.send("q");
+    let status = app.child.wait().expect("unstick exits");
+    assert!(status.success());
+    // The terminal is handed back: the alternate screen is gone.
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!app.screen.lock().unwrap().screen().alternate_screen());
+}
+
+#[test]
+fn read_only_refuses_and_says_so() {
+    let state = tempfile::tempdir().unwrap();
+    let mut app = Session::start(&["--demo", "--read-only"], state.path());
+    app.wait_for("READ-ONLY", PATIENCE);
+    app.send("/checkout");
+    app.wait_for("Pipelines (1/9)", PATIENCE);
+    app.send("\r\r");
+    app.wait_for("IntegrationTests", PATIENCE);
+    app.send("ry");
+    app.wait_for("Cannot retry Build: read-only mode", PATIENCE);
+    assert!(audit_attempts(state.path(), "checkout-web").is_empty());
+    app.send("\x03");
+    assert!(app.child.wait().unwrap().success());
+}
