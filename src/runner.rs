@@ -8,9 +8,11 @@ use serde_json::json;
 use tokio::sync::{Semaphore, mpsc::UnboundedSender};
 
 use crate::action::{Action, Command, Payload, Read, RetryReceipt, WriteContext};
+use crate::app::App;
 use crate::audit::{AuditEntry, AuditLog, new_intent_id};
 use crate::aws::{AwsError, ErrorKind, PipelineClient};
 use crate::eligibility::RetryPlan;
+use crate::model::StageStatus;
 
 /// At most this many reads in flight at once.
 pub const READS_IN_FLIGHT: usize = 4;
@@ -76,6 +78,47 @@ impl Runner {
                     let _ = runner.actions.send(Action::RetryAnswered { plan, result });
                 });
             }
+        }
+    }
+}
+
+/// Reads, one after another, everything the dashboard shows for every pipeline (the
+/// list, states, structures, failed executions) and feeds it to `app` as replies at `at`.
+/// For one-shot uses: screenshots, benchmarks, tests. The dashboard itself polls.
+pub async fn load_everything(app: &mut App, client: &PipelineClient, at: Timestamp) {
+    let load = async |app: &mut App, read: Read| {
+        let result = fetch(client, &read).await;
+        app.update(Action::Loaded { read, at, result });
+    };
+    load(app, Read::ListPipelines).await;
+    let names: Vec<String> = app
+        .model
+        .pipeline_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for name in names {
+        load(app, Read::State(name.clone())).await;
+        load(app, Read::Structure(name.clone())).await;
+        let failed: Vec<String> = app
+            .model
+            .state(&name)
+            .map(|state| {
+                state
+                    .stages
+                    .iter()
+                    .filter_map(|stage| stage.latest_execution.as_ref())
+                    .filter(|run| run.status == StageStatus::Failed)
+                    .map(|run| run.pipeline_execution_id.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for id in failed {
+            let read = Read::Execution {
+                pipeline: name.clone(),
+                id,
+            };
+            load(app, read).await;
         }
     }
 }

@@ -314,3 +314,39 @@ fn emulator_options_default_to_loopback_and_real_time() {
     assert!(options.scenario_time.is_none());
     assert!(Scenario::demo().pipelines.len() >= 8);
 }
+
+#[tokio::test]
+async fn the_emulator_runs_alone_for_other_clients() {
+    use std::io::BufRead;
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unstick"))
+        .args(["emulator", "--port", "0"])
+        .env("XDG_STATE_HOME", home.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let first = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    let url = first.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{first}");
+    let client = client_with(unstick::aws::Connection {
+        profile: None,
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(url),
+        demo_credentials: true,
+        max_attempts: 1,
+    })
+    .await;
+    let pipelines = client.list_pipelines().await;
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert_eq!(pipelines.unwrap().len(), 9);
+}

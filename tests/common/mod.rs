@@ -11,7 +11,6 @@ use unstick::action::{Action, Read};
 use unstick::app::{App, Settings};
 use unstick::aws::{self, Connection, PipelineClient};
 use unstick::emulator::{self, Emulator, EmulatorOptions, Scenario};
-use unstick::model::StageStatus;
 use unstick::poller::Schedule;
 use unstick::runner;
 use unstick::ui::{self, Theme};
@@ -61,42 +60,11 @@ pub fn settings(read_only: bool) -> Settings {
     }
 }
 
-/// An app that has read everything a person would see: the list, every state and
-/// structure, and the failed executions' versions, all at `t0`.
+/// An app that has read everything a person would see, all at `t0`.
 pub async fn loaded_app(emulator: &Emulator, read_only: bool) -> App {
     let client = client_for(emulator).await;
     let mut app = App::new(settings(read_only), Schedule::default(), t0());
-    load(&mut app, &client, Read::ListPipelines).await;
-    let names: Vec<String> = app
-        .model
-        .pipeline_names()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    for name in &names {
-        load(&mut app, &client, Read::State(name.clone())).await;
-        load(&mut app, &client, Read::Structure(name.clone())).await;
-        let failed: Vec<String> = app
-            .model
-            .state(name)
-            .map(|state| {
-                state
-                    .stages
-                    .iter()
-                    .filter_map(|s| s.latest_execution.as_ref())
-                    .filter(|run| run.status == StageStatus::Failed)
-                    .map(|run| run.pipeline_execution_id.clone())
-                    .collect()
-            })
-            .unwrap_or_default();
-        for id in failed {
-            let read = Read::Execution {
-                pipeline: name.clone(),
-                id,
-            };
-            load(&mut app, &client, read).await;
-        }
-    }
+    runner::load_everything(&mut app, &client, t0()).await;
     app
 }
 

@@ -1,0 +1,207 @@
+//! Prints speed and memory figures for the parts that grow with the number of pipelines:
+//! reading them over loopback, folding replies into the model, polling, and drawing.
+//!
+//!     cargo run --release --example bench [PIPELINES]
+//!
+//! Figures, not assertions: machines differ and are shared. Compare runs on one machine.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde_json::json;
+
+use unstick::action::{Action, Read};
+use unstick::app::{App, Settings};
+use unstick::aws::{self, Connection, PipelineClient};
+use unstick::emulator::{self, EmulatorOptions, Scenario};
+use unstick::poller::Schedule;
+use unstick::runner;
+use unstick::ui::{self, Theme};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let count: usize = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000);
+    let now = jiff::Timestamp::now();
+    let rss_start = rss_kib();
+
+    let scenario = synthetic(count);
+    let options = EmulatorOptions {
+        scenario_time: Some(now),
+        ..EmulatorOptions::default()
+    };
+    let emulator = emulator::start(&scenario, options, 0)
+        .await
+        .expect("emulator");
+    let connection = Connection {
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(emulator.endpoint_url()),
+        demo_credentials: true,
+        max_attempts: 1,
+        ..Connection::default()
+    };
+    let client = PipelineClient::new(&aws::sdk_config(&connection).await);
+    let settings = Settings {
+        region: Some("us-east-1".into()),
+        ..Settings::default()
+    };
+    let mut app = App::new(settings, Schedule::default(), now);
+
+    println!("unstick bench: {count} pipelines, 4 stages and 6 actions each, 1 in 5 failed\n");
+    let started = Instant::now();
+    runner::load_everything(&mut app, &client, now).await;
+    let load = started.elapsed();
+    let requests = emulator.request_count();
+    row(
+        "read everything over loopback (sequential)",
+        load,
+        &format!(
+            "{requests} requests, {:.2} ms each",
+            ms(load) / requests as f64
+        ),
+    );
+    let rss_loaded = rss_kib();
+
+    // Folding a reply into the model: the work per poll result.
+    let state = client.pipeline_state("pipeline-0007").await.unwrap();
+    let rounds = 20_000;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        app.update(Action::Loaded {
+            read: Read::State("pipeline-0007".into()),
+            at: now,
+            result: Ok(unstick::action::Payload::State(state.clone())),
+        });
+    }
+    row(
+        "update(): one GetPipelineState reply",
+        started.elapsed() / rounds,
+        "per reply",
+    );
+
+    // The scheduler runs every second over every pipeline.
+    let rounds = 2_000;
+    let started = Instant::now();
+    for i in 0..rounds {
+        let later = now + jiff::SignedDuration::from_secs(i as i64);
+        black_box(app.update(Action::Tick(later)));
+    }
+    row(
+        "update(): a tick (schedule every pipeline)",
+        started.elapsed() / rounds,
+        "per tick",
+    );
+
+    let rounds = 2_000;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        black_box(app.rows());
+    }
+    row(
+        "sort and filter the list",
+        started.elapsed() / rounds,
+        "per call",
+    );
+
+    for (label, width, height) in [
+        ("draw the list at 80×24", 80, 24),
+        ("draw the list at 160×48", 160, 48),
+    ] {
+        row(label, frame_time(&app, width, height), "per frame");
+    }
+    app.ui.selected_pipeline = Some("pipeline-0005".into());
+    app.update(Action::Intent(unstick::action::Intent::Open));
+    for (label, width, height) in [
+        ("draw a failed pipeline at 80×24", 80, 24),
+        ("draw a failed pipeline at 160×48", 160, 48),
+    ] {
+        row(label, frame_time(&app, width, height), "per frame");
+    }
+
+    println!();
+    println!("{:<46} {:>10} KiB", "resident memory at start", rss_start);
+    println!(
+        "{:<46} {:>10} KiB",
+        "after reading everything (emulator included)", rss_loaded
+    );
+    println!(
+        "{:<46} {:>10} s",
+        "first full refresh, paced at 5 req/s",
+        (requests as f64 / 5.0).round()
+    );
+}
+
+fn frame_time(app: &App, width: u16, height: u16) -> Duration {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let theme = Theme::new(true);
+    let rounds = 500;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        terminal
+            .draw(|frame| ui::render(app, &theme, frame))
+            .unwrap();
+    }
+    started.elapsed() / rounds
+}
+
+fn row(label: &str, time: Duration, unit: &str) {
+    let micros = time.as_secs_f64() * 1e6;
+    if micros >= 10_000.0 {
+        println!("{label:<46} {:>10.1} ms  {unit}", micros / 1e3);
+    } else {
+        println!("{label:<46} {:>10.1} µs  {unit}", micros);
+    }
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1e3
+}
+
+/// Resident set size from /proc (Linux).
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmRSS:"))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// `count` pipelines: Source, Build (two parallel actions and a package step), Test, Deploy.
+fn synthetic(count: usize) -> Scenario {
+    let pipelines: Vec<serde_json::Value> = (0..count)
+        .map(|i| {
+            let failed = i % 5 == 0;
+            let build = if failed {
+                json!({ "Unit": { "status": "Succeeded" }, "Lint": { "status": "Failed", "errorCode": "JobFailed", "errorMessage": "exit status 1" } })
+            } else {
+                json!({ "Unit": { "status": "Succeeded" }, "Lint": { "status": "Succeeded" }, "Package": { "status": "Succeeded" } })
+            };
+            let mut stages = json!({ "Source": { "Src": { "status": "Succeeded" } }, "Build": build });
+            if !failed {
+                stages["Test"] = json!({ "E2E": { "status": "Succeeded" } });
+                stages["Deploy"] = json!({ "Cfn": { "status": "Succeeded" } });
+            }
+            json!({
+                "name": format!("pipeline-{i:04}"),
+                "version": 3,
+                "stages": [
+                    { "name": "Source", "actions": [{ "name": "Src", "category": "Source", "provider": "S3" }] },
+                    { "name": "Build", "actions": [{ "name": "Unit" }, { "name": "Lint" }, { "name": "Package", "runOrder": 2 }] },
+                    { "name": "Test", "actions": [{ "name": "E2E" }] },
+                    { "name": "Deploy", "actions": [{ "name": "Cfn", "category": "Deploy", "provider": "CloudFormation" }] }
+                ],
+                "executions": [{ "id": format!("{i:08x}-0000-4000-8000-000000000000"), "minutesAgo": (i % 600) as f64 + 1.0, "stages": stages }]
+            })
+        })
+        .collect();
+    serde_json::from_value(json!({ "pipelines": pipelines })).expect("valid scenario")
+}

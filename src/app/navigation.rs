@@ -1,0 +1,184 @@
+//! Moving around: the list and its filter, opening a pipeline, the stage cursor, and
+//! stepping through past executions.
+
+use super::*;
+
+impl App {
+    pub(super) fn back(&mut self) {
+        if self.ui.help {
+            self.ui.help = false;
+        } else if let View::Pipeline(_) = self.ui.view {
+            self.ui.view = View::Pipelines;
+        } else if !self.ui.filter.is_empty() {
+            self.ui.filter.clear();
+        }
+    }
+
+    pub(super) fn on_filter(&mut self, edit: FilterEdit) {
+        match edit {
+            FilterEdit::Insert(c) => self.ui.filter.push(c),
+            FilterEdit::Backspace => {
+                self.ui.filter.pop();
+            }
+            FilterEdit::Accept => self.ui.filtering = false,
+            FilterEdit::Clear => {
+                self.ui.filter.clear();
+                self.ui.filtering = false;
+            }
+        }
+        // Keep a visible row selected as the list narrows.
+        let rows = self.rows();
+        let still_visible = rows
+            .iter()
+            .any(|row| Some(row.name) == self.ui.selected_pipeline.as_deref());
+        if !still_visible {
+            self.ui.selected_pipeline = rows.first().map(|row| row.name.to_string());
+        }
+    }
+
+    pub(super) fn open(&mut self, name: String) -> Vec<Command> {
+        if self.ui.last_opened.as_ref() != Some(&name) {
+            self.ui.execution = None;
+        }
+        self.ui.stage_chosen = false;
+        self.ui.selected_stage = 0;
+        self.ui.view = View::Pipeline(name.clone());
+        self.select_failed_stage();
+        self.ui.selected_pipeline = Some(name.clone());
+        self.ui.last_opened = Some(name.clone());
+        self.schedule.expire(&Read::State(name));
+        self.poll()
+    }
+
+    /// Puts the cursor on the first failed stage of what is shown, unless the person
+    /// has already moved it.
+    pub(super) fn select_failed_stage(&mut self) {
+        if self.ui.stage_chosen {
+            return;
+        }
+        if let Some(stages) = self.shown_stages() {
+            self.ui.selected_stage = stages
+                .iter()
+                .position(|stage| stage.status() == Some(&StageStatus::Failed))
+                .unwrap_or(0);
+        }
+    }
+
+    pub(super) fn move_selection(&mut self, delta: isize) {
+        let step = |current: usize, len: usize| -> usize {
+            if len == 0 {
+                return 0;
+            }
+            (current as isize)
+                .saturating_add(delta)
+                .clamp(0, len as isize - 1) as usize
+        };
+        match &self.ui.view {
+            View::Pipelines => {
+                let rows = self.rows();
+                let current = rows
+                    .iter()
+                    .position(|row| Some(row.name) == self.ui.selected_pipeline.as_deref())
+                    .unwrap_or(0);
+                let next = step(current, rows.len());
+                self.ui.selected_pipeline = rows.get(next).map(|row| row.name.to_string());
+            }
+            View::Pipeline(_) => {
+                let len = self.shown_stages().map_or(0, |stages| stages.len());
+                self.ui.selected_stage = step(self.ui.selected_stage, len);
+                self.ui.stage_chosen = true;
+            }
+        }
+    }
+
+    /// The list as shown: filtered by name, failed first.
+    pub fn rows(&self) -> Vec<PipelineRow<'_>> {
+        let needle = self.ui.filter.to_lowercase();
+        let mut rows: Vec<PipelineRow> = self
+            .model
+            .pipeline_names()
+            .into_iter()
+            .filter(|name| name.to_lowercase().contains(&needle))
+            .map(|name| {
+                let tracked = self.model.states.get(name);
+                PipelineRow {
+                    name,
+                    overview: overview(tracked.and_then(|t| t.data.as_ref())),
+                    error: tracked.and_then(|t| t.error()),
+                }
+            })
+            .collect();
+        rows.sort_by_key(|row| sort_key(row.name, &row.overview));
+        rows
+    }
+
+    /// The selected row's name; the first row when nothing is selected yet.
+    pub fn selected_row_name(&self) -> Option<String> {
+        let rows = self.rows();
+        rows.iter()
+            .find(|row| Some(row.name) == self.ui.selected_pipeline.as_deref())
+            .or(rows.first())
+            .map(|row| row.name.to_string())
+    }
+
+    pub fn open_pipeline(&self) -> Option<&str> {
+        match &self.ui.view {
+            View::Pipeline(name) => Some(name),
+            View::Pipelines => None,
+        }
+    }
+
+    /// The stages on screen: the live state, or an older execution rebuilt from its
+    /// action runs. None while that is still being read.
+    pub fn shown_stages(&self) -> Option<Vec<StageState>> {
+        let name = self.open_pipeline()?;
+        match &self.ui.execution {
+            None => Some(self.model.state(name)?.stages.clone()),
+            Some(id) => {
+                let runs = self.model.action_runs(name, id)?;
+                let structure = self.model.structure(name)?;
+                Some(stages_of_execution(id, runs, structure))
+            }
+        }
+    }
+
+    /// The stage under the cursor in the pipeline view.
+    pub fn selected_stage(&self) -> Option<StageState> {
+        let stages = self.shown_stages()?;
+        let index = self.ui.selected_stage.min(stages.len().saturating_sub(1));
+        stages.into_iter().nth(index)
+    }
+
+    /// Steps through the pipeline's executions: +1 older, -1 newer (back to live).
+    pub(super) fn step_execution(&mut self, step: isize) -> Vec<Command> {
+        let Some(name) = self.open_pipeline().map(str::to_string) else {
+            return Vec::new();
+        };
+        let history = self.model.history(&name);
+        if history.is_empty() {
+            self.say(Tone::Muted, "The execution history is still loading");
+            return Vec::new();
+        }
+        // Position -1 is the live state, 0.. index the history (newest first).
+        let current = match &self.ui.execution {
+            None => -1,
+            Some(id) => history
+                .iter()
+                .position(|e| &e.pipeline_execution_id == id)
+                .map_or(-1, |i| i as isize),
+        };
+        let next = (current + step).clamp(-1, history.len() as isize - 1);
+        if next == current {
+            let edge = if step > 0 {
+                "This is the oldest execution listed"
+            } else {
+                "Already showing the live state"
+            };
+            self.say(Tone::Muted, edge);
+            return Vec::new();
+        }
+        self.ui.execution =
+            (next >= 0).then(|| history[next as usize].pipeline_execution_id.clone());
+        self.poll()
+    }
+}

@@ -1,0 +1,141 @@
+//! Folding AWS replies into the model, keeping the last good data when a read fails.
+
+use super::*;
+
+impl App {
+    pub(super) fn on_loaded(
+        &mut self,
+        read: Read,
+        at: Timestamp,
+        result: Result<Payload, AwsError>,
+    ) -> Vec<Command> {
+        let outcome = match &result {
+            Ok(_) => Outcome::Ok,
+            Err(error) if error.is_throttling() => Outcome::Throttled,
+            Err(_) => Outcome::Failed,
+        };
+        self.schedule.finished(&read, self.now, outcome);
+        let error = result.as_ref().err().cloned();
+        match (read.clone(), result) {
+            (Read::ListPipelines, Ok(Payload::Pipelines(list))) => {
+                let names: BTreeSet<String> = list.iter().map(|p| p.name.clone()).collect();
+                self.model.states.retain(|name, _| names.contains(name));
+                if list.is_empty() {
+                    self.say(Tone::Muted, "No pipelines in this region");
+                }
+                self.model.pipelines.succeed(list, at);
+            }
+            (Read::State(name), Ok(Payload::State(state))) => {
+                self.model
+                    .states
+                    .entry(name.clone())
+                    .or_default()
+                    .succeed(state, at);
+                if self.open_pipeline() == Some(name.as_str()) {
+                    self.select_failed_stage();
+                }
+                self.check_follow(&name);
+            }
+            (Read::Structure(name), Ok(Payload::Structure(structure))) => {
+                self.model
+                    .structures
+                    .entry(name)
+                    .or_default()
+                    .succeed(structure, at);
+            }
+            (Read::History(name), Ok(Payload::History(history))) => {
+                self.model
+                    .histories
+                    .entry(name)
+                    .or_default()
+                    .succeed(history, at);
+            }
+            (Read::ActionRuns { pipeline, id }, Ok(Payload::ActionRuns(runs))) => {
+                self.model
+                    .action_runs
+                    .entry((pipeline, id))
+                    .or_default()
+                    .succeed(runs, at);
+                self.select_failed_stage();
+            }
+            (Read::Execution { pipeline, id }, Ok(Payload::Execution(execution))) => {
+                self.model
+                    .executions
+                    .entry((pipeline, id))
+                    .or_default()
+                    .succeed(execution, at);
+            }
+            (read, Err(error)) => self.record_failure(read, at, error),
+            (read, Ok(_)) => tracing::warn!(?read, "reply does not match the read"),
+        }
+        if let Some(error) = error.filter(|e| e.is_throttling()) {
+            let resume = self
+                .schedule
+                .paused_until(self.now)
+                .map(|until| until.duration_since(self.now).as_secs().max(1))
+                .unwrap_or(1);
+            self.say(
+                Tone::Warning,
+                format!("{error} (next try in {resume}s; data on screen is kept, with its age)"),
+            );
+        }
+        Vec::new()
+    }
+
+    pub(super) fn record_failure(&mut self, read: Read, at: Timestamp, error: AwsError) {
+        let message = error.message.clone();
+        let focused = self.open_pipeline().map(str::to_string);
+        match &read {
+            Read::ListPipelines => {
+                self.model.pipelines.fail(message.clone(), at);
+                if !error.is_throttling() {
+                    self.say(Tone::Failed, format!("Listing pipelines failed: {message}"));
+                }
+            }
+            Read::State(name) => {
+                self.model
+                    .states
+                    .entry(name.clone())
+                    .or_default()
+                    .fail(message.clone(), at);
+                if focused.as_deref() == Some(name) && !error.is_throttling() {
+                    self.say(Tone::Failed, format!("{name}: {message}"));
+                }
+            }
+            Read::Structure(name) => {
+                self.model
+                    .structures
+                    .entry(name.clone())
+                    .or_default()
+                    .fail(message, at);
+            }
+            Read::History(name) => {
+                self.model
+                    .histories
+                    .entry(name.clone())
+                    .or_default()
+                    .fail(message, at);
+            }
+            Read::Execution { pipeline, id } => {
+                self.model
+                    .executions
+                    .entry((pipeline.clone(), id.clone()))
+                    .or_default()
+                    .fail(message, at);
+            }
+            Read::ActionRuns { pipeline, id } => {
+                self.model
+                    .action_runs
+                    .entry((pipeline.clone(), id.clone()))
+                    .or_default()
+                    .fail(message.clone(), at);
+                if focused.as_deref() == Some(pipeline) {
+                    self.say(
+                        Tone::Failed,
+                        format!("{pipeline}: execution history: {message}"),
+                    );
+                }
+            }
+        }
+    }
+}
