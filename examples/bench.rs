@@ -37,13 +37,7 @@ async fn main() {
     let emulator = emulator::start(&scenario, options, 0)
         .await
         .expect("emulator");
-    let connection = Connection {
-        region: Some("us-east-1".into()),
-        endpoint_url: Some(emulator.endpoint_url()),
-        demo_credentials: true,
-        max_attempts: 1,
-        ..Connection::default()
-    };
+    let connection = Connection::emulator(emulator.endpoint_url(), "us-east-1");
     let client = PipelineClient::new(&aws::sdk_config(&connection).await);
     let settings = Settings {
         region: Some("us-east-1".into()),

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::model::{ActionStatus, Model, StageState, StageStatus};
+use crate::model::{ActionStatus, Model, StageState, StageStatus, StatusLook};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

@@ -100,11 +100,8 @@ async fn connect(
             .await
             .wrap_err("cannot start the demo emulator")?;
         connection = Connection {
-            profile: None,
-            region: Some(region),
-            endpoint_url: Some(emulator.endpoint_url()),
-            demo_credentials: true,
             max_attempts: 2,
+            ..Connection::emulator(emulator.endpoint_url(), &region)
         };
         endpoint_label = Some("demo (built-in emulator)".into());
     }

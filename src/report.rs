@@ -12,7 +12,7 @@ use tokio::task::JoinSet;
 use crate::aws::{AwsError, PipelineClient};
 use crate::eligibility::{Reason, RetryMode, gather, retry_plan};
 use crate::model::overview::{Health, overview};
-use crate::model::{Model, StageStatus, ago};
+use crate::model::{Model, StageStatus, StatusLook, ago};
 use crate::runner::READS_IN_FLIGHT;
 
 #[derive(Debug, Serialize)]

@@ -159,11 +159,8 @@ async fn a_failed_retry_is_never_resent_by_the_sdk() {
     let emulator = demo_emulator().await;
     // Even with SDK retries on for reads, the write goes out once.
     let client = client_with(Connection {
-        profile: None,
-        region: Some("us-east-1".into()),
-        endpoint_url: Some(emulator.endpoint_url()),
-        demo_credentials: true,
         max_attempts: 3,
+        ..Connection::emulator(emulator.endpoint_url(), "us-east-1")
     })
     .await;
     for fault in [Fault::Throttle, Fault::ServerError] {
@@ -367,14 +364,8 @@ async fn an_endpoint_that_is_down_fails_fast_and_clearly() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let client = client_with(Connection {
-        profile: None,
-        region: Some("us-east-1".into()),
-        endpoint_url: Some(format!("http://127.0.0.1:{port}")),
-        demo_credentials: true,
-        max_attempts: 1,
-    })
-    .await;
+    let url = format!("http://127.0.0.1:{port}");
+    let client = client_with(Connection::emulator(url, "us-east-1")).await;
     let error = client.list_pipelines().await.unwrap_err();
     assert_eq!(error.kind, ErrorKind::Unreachable, "{}", error.message);
     assert!(

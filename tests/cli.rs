@@ -45,6 +45,13 @@ async fn run(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     .unwrap()
 }
 
+/// Static keys and a region, for runs that must get past credential loading.
+const KEYS_AND_REGION: [(&str, &str); 3] = [
+    ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+    ("AWS_SECRET_ACCESS_KEY", "secret"),
+    ("AWS_REGION", "us-east-1"),
+];
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).trim().to_string()
 }
@@ -198,23 +205,19 @@ async fn expired_credentials() {
     );
     let home = tempfile::tempdir().unwrap();
     let url = emulator.endpoint_url();
-    let env = [
-        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
-        ("AWS_SECRET_ACCESS_KEY", "secret"),
-        ("AWS_REGION", "us-east-1"),
-    ];
-    let output = run(home.path(), &["report", "--endpoint-url", &url], &env).await;
+    let output = run(
+        home.path(),
+        &["report", "--endpoint-url", &url],
+        &KEYS_AND_REGION,
+    )
+    .await;
     assert_one_line_error(&output, "credentials have expired");
 }
 
 #[tokio::test]
 async fn no_region() {
     let home = tempfile::tempdir().unwrap();
-    let env = [
-        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
-        ("AWS_SECRET_ACCESS_KEY", "secret"),
-    ];
-    let output = run(home.path(), &["report"], &env).await;
+    let output = run(home.path(), &["report"], &KEYS_AND_REGION[..2]).await;
     assert_one_line_error(&output, "no AWS region");
 }
 
@@ -227,12 +230,12 @@ async fn endpoint_down() {
         .port();
     let home = tempfile::tempdir().unwrap();
     let url = format!("http://127.0.0.1:{port}");
-    let env = [
-        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
-        ("AWS_SECRET_ACCESS_KEY", "secret"),
-        ("AWS_REGION", "us-east-1"),
-    ];
-    let output = run(home.path(), &["report", "--endpoint-url", &url], &env).await;
+    let output = run(
+        home.path(),
+        &["report", "--endpoint-url", &url],
+        &KEYS_AND_REGION,
+    )
+    .await;
     assert_one_line_error(&output, "cannot reach the AWS endpoint");
 }
 
@@ -337,14 +340,7 @@ async fn the_emulator_runs_alone_for_other_clients() {
     .unwrap();
     let url = first.trim().rsplit(' ').next().unwrap().to_string();
     assert!(url.starts_with("http://127.0.0.1:"), "{first}");
-    let client = client_with(unstick::aws::Connection {
-        profile: None,
-        region: Some("us-east-1".into()),
-        endpoint_url: Some(url),
-        demo_credentials: true,
-        max_attempts: 1,
-    })
-    .await;
+    let client = client_with(unstick::aws::Connection::emulator(url, "us-east-1")).await;
     let pipelines = client.list_pipelines().await;
     child.kill().unwrap();
     let _ = child.wait();

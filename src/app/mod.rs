@@ -13,6 +13,7 @@ use crate::eligibility::{
     FailedVersion, LaterRun, RetryInput, RetryMode, RetryPlan, gather, retry_plan,
 };
 use crate::keymap::{self, Mode};
+use crate::model::StatusLook;
 use crate::model::overview::{Health, Overview, overview, sort_key};
 use crate::model::{
     Model, StageState, StageStatus, Tone, stages_of_execution, version_of_execution,

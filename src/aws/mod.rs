@@ -28,6 +28,20 @@ pub struct Connection {
     pub max_attempts: u32,
 }
 
+impl Connection {
+    /// The built-in emulator at `endpoint_url`: fixed demo credentials, no SDK retries
+    /// (each request the emulator sees is one the code sent).
+    pub fn emulator(endpoint_url: String, region: &str) -> Self {
+        Self {
+            profile: None,
+            region: Some(region.to_string()),
+            endpoint_url: Some(endpoint_url),
+            demo_credentials: true,
+            max_attempts: 1,
+        }
+    }
+}
+
 /// A misspelled profile is a common mistake, and the SDK only reports it as "no
 /// credentials". Checking the config files first lets us name the real problem.
 pub async fn check_profile(name: &str) -> Result<(), AwsError> {

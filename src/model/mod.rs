@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 pub use freshness::{Freshness, Tracked, ago};
 pub use history::{ActionRun, stages_of_execution, version_of_execution};
 pub use pipeline::*;
-pub use status::{ActionStatus, PipelineExecutionStatus, StageStatus, Tone};
+pub use status::{ActionStatus, PipelineExecutionStatus, StageStatus, StatusLook, Tone};
 
 /// Everything fetched from AWS, each piece with its freshness. Owned by `App` alone.
 #[derive(Debug, Default)]

@@ -15,6 +15,13 @@ pub enum Tone {
     Warning,
 }
 
+/// What every status word can tell the screen.
+pub trait StatusLook {
+    fn word(&self) -> &str;
+    fn glyph(&self) -> &'static str;
+    fn tone(&self) -> Tone;
+}
+
 macro_rules! aws_status {
     ($(#[$doc:meta])* $name:ident { $($variant:ident => $glyph:literal, $tone:ident;)* }) => {
         $(#[$doc])*
@@ -32,22 +39,24 @@ macro_rules! aws_status {
                     other => Self::Other(other.to_string()),
                 }
             }
+        }
 
-            pub fn word(&self) -> &str {
+        impl StatusLook for $name {
+            fn word(&self) -> &str {
                 match self {
                     $(Self::$variant => stringify!($variant),)*
                     Self::Other(word) => word,
                 }
             }
 
-            pub fn glyph(&self) -> &'static str {
+            fn glyph(&self) -> &'static str {
                 match self {
                     $(Self::$variant => $glyph,)*
                     Self::Other(_) => "?",
                 }
             }
 
-            pub fn tone(&self) -> Tone {
+            fn tone(&self) -> Tone {
                 match self {
                     $(Self::$variant => Tone::$tone,)*
                     Self::Other(_) => Tone::Warning,

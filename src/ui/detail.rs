@@ -6,9 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::Theme;
+use super::{Theme, look};
 use crate::app::App;
 use crate::eligibility::{RetryMode, retry_plan};
+use crate::model::StatusLook;
 use crate::model::{ActionStatus, StageState};
 
 pub fn render(
@@ -114,14 +115,7 @@ fn detail_lines<'a>(
         if matches!(action.status, None | Some(ActionStatus::Succeeded)) {
             continue;
         }
-        let (glyph, word, style) = match &action.status {
-            Some(status) => (
-                status.glyph(),
-                status.word().to_string(),
-                theme.tone(status.tone()),
-            ),
-            None => ("○", "not run".to_string(), theme.muted),
-        };
+        let (glyph, word, style) = look(theme, action.status.as_ref());
         lines.push(Line::from(vec![
             Span::styled(format!("{glyph} "), style),
             Span::styled(action.action_name.clone(), theme.title),

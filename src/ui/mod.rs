@@ -14,7 +14,8 @@ use ratatui::widgets::Paragraph;
 
 use crate::app::{App, View};
 use crate::keymap::{self, Mode};
-use crate::model::{Tone, ago};
+use crate::model::{StatusLook, Tone, ago};
+use ratatui::style::Style;
 pub use theme::Theme;
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
@@ -110,6 +111,18 @@ fn render_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(text, theme.label));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Glyph, word and style for a status, or for something that has not run.
+fn look<S: StatusLook>(theme: &Theme, status: Option<&S>) -> (&'static str, String, Style) {
+    match status {
+        Some(status) => (
+            status.glyph(),
+            status.word().to_string(),
+            theme.tone(status.tone()),
+        ),
+        None => ("○", "not run".to_string(), theme.muted),
+    }
 }
 
 /// A rectangle of at most `width`×`height`, centred in `area`.

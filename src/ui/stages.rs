@@ -6,9 +6,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{Theme, detail, fit};
+use super::{Theme, detail, fit, look};
 use crate::app::App;
 use crate::eligibility::short_id;
+use crate::model::StatusLook;
 use crate::model::{ActionState, StageDeclaration, StageState, ago, run_groups};
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, name: &str) {
@@ -133,14 +134,7 @@ fn stage_lines<'a>(
 
 fn stage_line<'a>(app: &App, theme: &Theme, stage: &'a StageState, selected: bool) -> Line<'a> {
     let marker = if selected { "▶ " } else { "  " };
-    let (glyph, word, style) = match stage.status() {
-        Some(status) => (
-            status.glyph(),
-            status.word().to_string(),
-            theme.tone(status.tone()),
-        ),
-        None => ("○", "not run".to_string(), theme.muted),
-    };
+    let (glyph, word, style) = look(theme, stage.status());
     let name_style = if selected {
         theme.selected.patch(theme.title)
     } else {
@@ -212,14 +206,7 @@ fn action_line<'a>(
     bracket: &str,
     name_width: usize,
 ) -> Line<'a> {
-    let (glyph, word, style) = match &action.status {
-        Some(status) => (
-            status.glyph(),
-            status.word().to_string(),
-            theme.tone(status.tone()),
-        ),
-        None => ("○", "not run".to_string(), theme.muted),
-    };
+    let (glyph, word, style) = look(theme, action.status.as_ref());
     let mut spans = vec![
         Span::styled(format!("   {order} {bracket} "), theme.muted),
         Span::styled(format!("{glyph} "), style),

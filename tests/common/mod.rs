@@ -37,14 +37,7 @@ pub async fn demo_emulator() -> Emulator {
 /// A real SDK client for the emulator: explicit region, endpoint and credentials, and no
 /// SDK retries, so each test sees exactly what one request gets.
 pub async fn client_for(emulator: &Emulator) -> PipelineClient {
-    client_with(Connection {
-        profile: None,
-        region: Some("us-east-1".into()),
-        endpoint_url: Some(emulator.endpoint_url()),
-        demo_credentials: true,
-        max_attempts: 1,
-    })
-    .await
+    client_with(Connection::emulator(emulator.endpoint_url(), "us-east-1")).await
 }
 
 pub async fn client_with(connection: Connection) -> PipelineClient {
