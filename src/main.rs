@@ -75,15 +75,18 @@ fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
 /// What `connect` found wrong but could live with: shown as the first status line.
 type StartupProblem = Option<aws::AwsError>;
 
+/// `max_attempts`: the dashboard polls again anyway, so it takes one attempt per read and
+/// leaves throttling to its own scheduler; the one-shot report lets the SDK retry.
 async fn connect(
     global: &GlobalArgs,
+    max_attempts: u32,
 ) -> color_eyre::Result<(PipelineClient, Settings, Identity, StartupProblem)> {
     let mut connection = Connection {
         profile: global.profile.clone(),
         region: global.region.clone(),
         endpoint_url: global.endpoint_url.clone(),
         demo_credentials: false,
-        max_attempts: 2,
+        max_attempts,
     };
     let mut endpoint_label = global.endpoint_url.clone();
     if global.demo {
@@ -100,7 +103,7 @@ async fn connect(
             .await
             .wrap_err("cannot start the demo emulator")?;
         connection = Connection {
-            max_attempts: 2,
+            max_attempts,
             ..Connection::emulator(emulator.endpoint_url(), &region)
         };
         endpoint_label = Some("demo (built-in emulator)".into());
@@ -125,7 +128,7 @@ async fn connect(
 }
 
 async fn dashboard(global: GlobalArgs) -> color_eyre::Result<ExitCode> {
-    let (client, settings, identity, problem) = connect(&global).await?;
+    let (client, settings, identity, problem) = connect(&global, 1).await?;
     let audit = Arc::new(AuditLog::new(
         global.audit_log.clone().unwrap_or_else(paths::audit_log),
     ));
@@ -140,7 +143,7 @@ async fn dashboard(global: GlobalArgs) -> color_eyre::Result<ExitCode> {
 }
 
 async fn run_report(global: GlobalArgs, json: bool) -> color_eyre::Result<ExitCode> {
-    let (client, settings, _, problem) = connect(&global).await?;
+    let (client, settings, _, problem) = connect(&global, 3).await?;
     if let Some(problem) = problem {
         return Err(eyre!(problem));
     }

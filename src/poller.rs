@@ -41,13 +41,17 @@ impl Default for Intervals {
     }
 }
 
-/// A token bucket: `capacity` starts at once, then `per_second`.
+/// A token bucket: `capacity` starts at once, then `per_second`. Its rate adapts: each
+/// throttling strike halves it, each success wins a little back, so a client that
+/// shares an account's quota with others settles at what the quota leaves it.
 #[derive(Debug, Clone)]
 pub struct TokenBucket {
     capacity: f64,
     per_second: f64,
     tokens: f64,
     last: Option<Timestamp>,
+    /// 1.0 = full rate; lowered by throttling.
+    scale: f64,
 }
 
 impl TokenBucket {
@@ -57,13 +61,32 @@ impl TokenBucket {
             per_second,
             tokens: capacity as f64,
             last: None,
+            scale: 1.0,
         }
+    }
+
+    fn capacity(&self) -> f64 {
+        (self.capacity * self.scale).max(1.0)
+    }
+
+    /// Requests per second allowed now.
+    pub fn rate(&self) -> f64 {
+        self.per_second * self.scale
+    }
+
+    pub fn slow_down(&mut self) {
+        self.scale = (self.scale / 2.0).max(0.02);
+        self.tokens = self.tokens.min(self.capacity());
+    }
+
+    pub fn speed_up(&mut self) {
+        self.scale = (self.scale + 0.01).min(1.0);
     }
 
     pub fn try_take(&mut self, now: Timestamp) -> bool {
         if let Some(last) = self.last {
             let elapsed = now.duration_since(last).as_secs_f64().max(0.0);
-            self.tokens = (self.tokens + elapsed * self.per_second).min(self.capacity);
+            self.tokens = (self.tokens + elapsed * self.rate()).min(self.capacity());
         }
         self.last = Some(now);
         if self.tokens >= 1.0 {
@@ -95,11 +118,11 @@ pub struct Schedule {
 
 impl Default for Schedule {
     fn default() -> Self {
-        // AWS publishes no CodePipeline read rate; ~5 req/s sustained is what stays clear
-        // of throttling in practice (AWS.md).
+        // AWS publishes no CodePipeline read rate; reports put it near 5–10 req/s per
+        // account and region (AWS.md). Start at 8 and let throttling lower it.
         Self::new(
             Intervals::default(),
-            TokenBucket::new(10, 5.0),
+            TokenBucket::new(16, 8.0),
             fastrand::Rng::new(),
         )
     }
@@ -173,7 +196,16 @@ impl Schedule {
         self.in_flight.remove(read);
         match outcome {
             Outcome::Throttled => {
+                // It did not happen: read it again as soon as the pause ends, not a
+                // whole interval later.
+                self.started.remove(read);
+                // Requests that were in flight together are throttled together: one
+                // burst is one strike, not one per request.
+                if self.paused_until.is_some_and(|until| now < until) {
+                    return;
+                }
                 self.throttle_streak = (self.throttle_streak + 1).min(6);
+                self.bucket.slow_down();
                 // 2, 4, 8 … 64 s, each scaled by a random 50–100% so that many clients
                 // backing off together do not come back together.
                 let ceiling = 2f64.powi(self.throttle_streak as i32);
@@ -181,7 +213,10 @@ impl Schedule {
                 let until = now + SignedDuration::from_secs_f64(wait);
                 self.paused_until = Some(self.paused_until.map_or(until, |u| u.max(until)));
             }
-            Outcome::Ok => self.throttle_streak = 0,
+            Outcome::Ok => {
+                self.throttle_streak = 0;
+                self.bucket.speed_up();
+            }
             Outcome::Failed => {}
         }
     }
@@ -254,10 +289,47 @@ mod tests {
             .unwrap()
             .duration_since(at(3.0));
         assert!(second >= SignedDuration::from_secs(2) && second <= SignedDuration::from_secs(4));
+        // The throttled read is retried once the pause is over, not a whole interval later.
+        let resume = schedule.paused_until(at(3.0)).unwrap();
+        let after = resume.duration_since(at(0.0)).as_secs_f64() + 0.1;
+        assert_eq!(
+            schedule.due(at(after), &[(state("a"), SignedDuration::from_mins(10))]),
+            vec![state("a")]
+        );
+        schedule.finished(&state("a"), at(after), Outcome::Ok);
         // Success resets the streak.
         schedule.due(at(10.0), &wanted);
         schedule.finished(&state("a"), at(10.0), Outcome::Ok);
         assert!(schedule.paused_until(at(10.0)).is_none());
+    }
+
+    #[test]
+    fn a_burst_throttled_together_is_one_strike() {
+        let mut schedule = schedule(100, 100.0);
+        let wanted: Vec<_> = (0..8)
+            .map(|i| (state(&format!("p{i}")), SignedDuration::from_secs(60)))
+            .collect();
+        let started = schedule.due(at(0.0), &wanted);
+        for read in &started {
+            schedule.finished(read, at(0.1), Outcome::Throttled);
+        }
+        let pause = schedule
+            .paused_until(at(0.1))
+            .unwrap()
+            .duration_since(at(0.1));
+        assert!(pause <= SignedDuration::from_secs(2), "{pause:?}");
+    }
+
+    #[test]
+    fn throttling_lowers_the_rate_and_success_wins_it_back() {
+        let mut bucket = TokenBucket::new(10, 5.0);
+        bucket.slow_down();
+        bucket.slow_down();
+        assert!((bucket.rate() - 1.25).abs() < 1e-9);
+        for _ in 0..1000 {
+            bucket.speed_up();
+        }
+        assert!((bucket.rate() - 5.0).abs() < 1e-9);
     }
 
     #[test]

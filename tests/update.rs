@@ -272,7 +272,7 @@ async fn first_tick_lists_pipelines_and_refresh_rereads() {
     let commands = app.update(ctrl_r);
     assert!(commands.contains(&Command::Fetch(Read::ListPipelines)));
     assert!(
-        commands.len() <= 10,
+        commands.len() <= 16,
         "the token bucket paces a refresh of everything"
     );
 }

@@ -50,8 +50,18 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
 
     let wide = area.width >= 110;
+    // Only the rows that fit are built: with a thousand pipelines, drawing the rest
+    // would be most of the frame's cost for nothing.
+    let selected = rows
+        .iter()
+        .position(|row| Some(row.name) == app.ui.selected_pipeline.as_deref())
+        .unwrap_or(0);
+    let fits = (area.height as usize).saturating_sub(3).max(1);
+    let first = (selected + 1).saturating_sub(fits);
     let table_rows: Vec<Row> = rows
         .iter()
+        .skip(first)
+        .take(fits)
         .map(|row| {
             let view = &row.overview;
             let (glyph, word, tone) = health_look(view.health);
@@ -122,16 +132,12 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             ],
         )
     };
-    let selected = rows
-        .iter()
-        .position(|row| Some(row.name) == app.ui.selected_pipeline.as_deref())
-        .unwrap_or(0);
     let table = Table::new(table_rows, widths)
         .header(Row::new(header).style(theme.title))
         .block(block)
         .row_highlight_style(theme.selected)
         .highlight_symbol("▶");
-    let mut state = TableState::default().with_selected(Some(selected));
+    let mut state = TableState::default().with_selected(Some(selected - first));
     frame.render_stateful_widget(table, area, &mut state);
 }
 
