@@ -1,5 +1,7 @@
 //! Domain types and the data the dashboard holds. Nothing here talks to AWS.
 
+pub mod execution;
+pub mod failure;
 pub mod freshness;
 pub mod history;
 pub mod overview;
@@ -8,10 +10,15 @@ pub mod status;
 
 use std::collections::BTreeMap;
 
+pub use execution::*;
+pub use failure::{CaughtFrom, Failure, PathStep, find_failure, pretty_cause};
 pub use freshness::{Freshness, Tracked, ago};
 pub use history::{ActionRun, stages_of_execution, version_of_execution};
 pub use pipeline::*;
-pub use status::{ActionStatus, PipelineExecutionStatus, StageStatus, StatusLook, Tone};
+pub use status::{
+    ActionStatus, ExecutionStatus, PipelineExecutionStatus, RedriveStatus, StageStatus, StatusLook,
+    Tone,
+};
 
 /// Everything fetched from AWS, each piece with its freshness. Owned by `App` alone.
 #[derive(Debug, Default)]

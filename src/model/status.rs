@@ -23,7 +23,7 @@ pub trait StatusLook {
 }
 
 macro_rules! aws_status {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $glyph:literal, $tone:ident;)* }) => {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident $word:literal => $glyph:literal, $tone:ident;)* }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
         pub enum $name {
@@ -35,7 +35,7 @@ macro_rules! aws_status {
         impl $name {
             pub fn parse(word: &str) -> Self {
                 match word {
-                    $(stringify!($variant) => Self::$variant,)*
+                    $($word => Self::$variant,)*
                     other => Self::Other(other.to_string()),
                 }
             }
@@ -44,7 +44,7 @@ macro_rules! aws_status {
         impl StatusLook for $name {
             fn word(&self) -> &str {
                 match self {
-                    $(Self::$variant => stringify!($variant),)*
+                    $(Self::$variant => $word,)*
                     Self::Other(word) => word,
                 }
             }
@@ -69,36 +69,57 @@ macro_rules! aws_status {
 aws_status!(
     /// `StageExecutionStatus`.
     StageStatus {
-        Failed => "✗", Failed;
-        InProgress => "◔", Running;
-        Stopping => "◔", Running;
-        Succeeded => "✓", Good;
-        Stopped => "■", Warning;
-        Cancelled => "■", Muted;
-        Skipped => "↷", Muted;
+        Failed "Failed" => "✗", Failed;
+        InProgress "InProgress" => "◔", Running;
+        Stopping "Stopping" => "◔", Running;
+        Succeeded "Succeeded" => "✓", Good;
+        Stopped "Stopped" => "■", Warning;
+        Cancelled "Cancelled" => "■", Muted;
+        Skipped "Skipped" => "↷", Muted;
     }
 );
 
 aws_status!(
     /// `ActionExecutionStatus`.
     ActionStatus {
-        Failed => "✗", Failed;
-        InProgress => "◔", Running;
-        Succeeded => "✓", Good;
-        Abandoned => "⊘", Muted;
+        Failed "Failed" => "✗", Failed;
+        InProgress "InProgress" => "◔", Running;
+        Succeeded "Succeeded" => "✓", Good;
+        Abandoned "Abandoned" => "⊘", Muted;
     }
 );
 
 aws_status!(
     /// `PipelineExecutionStatus`.
     PipelineExecutionStatus {
-        Failed => "✗", Failed;
-        InProgress => "◔", Running;
-        Stopping => "◔", Running;
-        Succeeded => "✓", Good;
-        Stopped => "■", Warning;
-        Superseded => "↷", Muted;
-        Cancelled => "■", Muted;
+        Failed "Failed" => "✗", Failed;
+        InProgress "InProgress" => "◔", Running;
+        Stopping "Stopping" => "◔", Running;
+        Succeeded "Succeeded" => "✓", Good;
+        Stopped "Stopped" => "■", Warning;
+        Superseded "Superseded" => "↷", Muted;
+        Cancelled "Cancelled" => "■", Muted;
+    }
+);
+
+aws_status!(
+    /// Step Functions `ExecutionStatus`.
+    ExecutionStatus {
+        Failed "FAILED" => "✗", Failed;
+        TimedOut "TIMED_OUT" => "⏱", Failed;
+        Aborted "ABORTED" => "■", Warning;
+        Running "RUNNING" => "◔", Running;
+        PendingRedrive "PENDING_REDRIVE" => "◔", Running;
+        Succeeded "SUCCEEDED" => "✓", Good;
+    }
+);
+
+aws_status!(
+    /// Step Functions `ExecutionRedriveStatus`.
+    RedriveStatus {
+        Redrivable "REDRIVABLE" => "↻", Good;
+        NotRedrivable "NOT_REDRIVABLE" => "⊘", Warning;
+        RedrivableByMapRun "REDRIVABLE_BY_MAP_RUN" => "↻", Muted;
     }
 );
 

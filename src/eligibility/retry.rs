@@ -1,10 +1,11 @@
-//! Can this stage be retried, and if not, why? Pure functions of domain types.
+//! Can this CodePipeline stage be retried, and if not, why? Pure functions of domain types.
 //!
 //! The detail pane, the key handler, the confirmation dialog and the report all ask
 //! `retry_plan`, so what the screen promises is exactly what a key press does.
 
 use serde::Serialize;
 
+use super::short_id;
 use crate::model::{ActionStatus, Model, StageState, StageStatus, StatusLook};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -253,11 +254,6 @@ fn names(stage: &StageState, status: &ActionStatus) -> Vec<String> {
         .into_iter()
         .map(|action| action.action_name.clone())
         .collect()
-}
-
-/// Execution ids are UUIDs; eight characters are enough to tell them apart on screen.
-pub fn short_id(id: &str) -> &str {
-    id.get(..8).unwrap_or(id)
 }
 
 #[cfg(test)]

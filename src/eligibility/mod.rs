@@ -1,0 +1,13 @@
+//! What can be done about a failure, and why not: pure functions of domain types, asked
+//! alike by the detail panes, the key handlers, the dialogs and the report.
+
+pub mod redrive;
+pub mod retry;
+
+pub use redrive::*;
+pub use retry::*;
+
+/// Execution ids are UUIDs; eight characters are enough to tell them apart on screen.
+pub fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
