@@ -4,11 +4,10 @@ use aws_config::SdkConfig;
 use aws_config::retry::RetryConfig;
 use aws_sdk_codepipeline::Client;
 use aws_sdk_codepipeline::operation::RequestId;
-use aws_sdk_codepipeline::primitives::DateTime;
 use aws_sdk_codepipeline::types as sdk;
-use jiff::Timestamp;
 
 use super::error::{AwsError, from_sdk};
+use super::timestamp;
 use crate::action::RetryReceipt;
 use crate::eligibility::RetryPlan;
 use crate::model::*;
@@ -211,10 +210,6 @@ impl PipelineClient {
             request_id: out.request_id().map(str::to_string),
         })
     }
-}
-
-fn timestamp(time: &DateTime) -> Option<Timestamp> {
-    Timestamp::new(time.secs(), time.subsec_nanos() as i32).ok()
 }
 
 fn summary(s: &sdk::PipelineSummary) -> PipelineSummary {

@@ -239,6 +239,27 @@ pub fn from_code(
                 "too many executions are running (ConcurrentPipelineExecutionsLimitExceededException)",
             ),
         ),
+        Some("ExecutionNotRedrivable") => (
+            ErrorKind::Refused,
+            with_detail("AWS refused the redrive (ExecutionNotRedrivable)"),
+        ),
+        Some("ExecutionLimitExceeded") => (
+            ErrorKind::Refused,
+            with_detail("too many executions are running (ExecutionLimitExceeded)"),
+        ),
+        Some("ExecutionDoesNotExist") => (ErrorKind::NotFound, with_detail("execution not found")),
+        Some("StateMachineDoesNotExist") => {
+            (ErrorKind::NotFound, with_detail("state machine not found"))
+        }
+        Some("ResourceNotFound") => (ErrorKind::NotFound, with_detail("not found")),
+        Some("StateMachineTypeNotSupported") => (
+            ErrorKind::Validation,
+            "not supported for EXPRESS state machines (StateMachineTypeNotSupported)".to_string(),
+        ),
+        Some("InvalidArn") => (
+            ErrorKind::Validation,
+            with_detail("invalid ARN (InvalidArn)"),
+        ),
         Some("ValidationException") => (
             ErrorKind::Validation,
             with_detail("AWS rejected the request (ValidationException)"),

@@ -2,6 +2,7 @@
 
 pub mod codepipeline;
 pub mod error;
+pub mod sfn;
 
 use std::time::Duration;
 
@@ -15,6 +16,12 @@ use aws_types::os_shim_internal::{Env, Fs};
 
 pub use codepipeline::PipelineClient;
 pub use error::{AwsError, ErrorKind};
+pub use sfn::{SfnClient, StatusFilter};
+
+/// AWS sends times as epoch seconds; the domain uses jiff.
+pub(crate) fn timestamp(time: &aws_sdk_sfn::primitives::DateTime) -> Option<jiff::Timestamp> {
+    jiff::Timestamp::new(time.secs(), time.subsec_nanos() as i32).ok()
+}
 
 /// How to reach AWS, as the CLI flags and environment say (the same rules as the AWS CLI).
 #[derive(Debug, Clone, Default)]

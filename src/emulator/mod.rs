@@ -5,6 +5,7 @@ pub mod codepipeline;
 pub mod faults;
 pub mod scenario;
 pub mod server;
+pub mod sfn;
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
@@ -32,6 +33,25 @@ impl ApiError {
 
     pub fn validation(message: impl Into<String>) -> Self {
         Self::new(400, "ValidationException", message)
+    }
+}
+
+/// The emulator's sense of now: the scenario's start time, moving at real speed. Tests
+/// fix the start so that what the scenario says happened "12 minutes ago" is exact.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    offset: jiff::SignedDuration,
+}
+
+impl Clock {
+    pub fn starting_at(start: Timestamp) -> Self {
+        Self {
+            offset: start.duration_since(Timestamp::now()),
+        }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        Timestamp::now() + self.offset
     }
 }
 

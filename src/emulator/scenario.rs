@@ -16,6 +16,8 @@ pub struct Scenario {
     pub retry_seconds: f64,
     #[serde(default)]
     pub pipelines: Vec<PipelineSpec>,
+    #[serde(default)]
+    pub state_machines: Vec<MachineSpec>,
 }
 
 fn default_account() -> String {
@@ -136,6 +138,119 @@ pub struct ActionRunSpec {
     pub url: Option<String>,
     #[serde(default)]
     pub percent_complete: Option<i32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MachineSpec {
+    pub name: String,
+    /// STANDARD or EXPRESS.
+    #[serde(rename = "type", default = "standard")]
+    pub machine_type: String,
+    #[serde(default)]
+    pub executions: Vec<SfnRunSpec>,
+    /// Operations that answer AccessDeniedException for this machine's executions.
+    #[serde(default)]
+    pub deny: Vec<String>,
+}
+
+fn standard() -> String {
+    "STANDARD".into()
+}
+
+/// A Step Functions execution, described by what it did; the emulator writes its history.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SfnRunSpec {
+    pub name: String,
+    /// When it started.
+    pub minutes_ago: f64,
+    /// How long it ran (not for RUNNING).
+    #[serde(default = "two")]
+    pub duration_minutes: f64,
+    /// FAILED (default when the trace fails), TIMED_OUT, ABORTED, RUNNING or SUCCEEDED.
+    #[serde(default)]
+    pub status: Option<String>,
+    pub trace: Vec<Step>,
+    /// Pass states added before the trace, to make a history this many events long.
+    #[serde(default)]
+    pub history_events: Option<usize>,
+    /// A redrive already done: it happened `minutesAgo` and ended as `status`.
+    #[serde(default)]
+    pub redriven: Option<RedriveSpec>,
+    /// How a redrive from the dashboard ends: SUCCEEDED (default) or FAILED.
+    #[serde(default)]
+    pub redrive_outcome: Option<String>,
+}
+
+fn two() -> f64 {
+    2.0
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RedriveSpec {
+    pub minutes_ago: f64,
+    pub status: String,
+}
+
+/// One step of a trace.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum Step {
+    Pass {
+        name: String,
+    },
+    /// A Task: each failure is one failed attempt; it succeeds afterwards unless `fails`.
+    /// With `caught`, its last failure goes to the next step (a Catch).
+    Task {
+        name: String,
+        #[serde(default)]
+        resource: Option<String>,
+        #[serde(default)]
+        failures: Vec<ErrorSpec>,
+        #[serde(default)]
+        fails: bool,
+        #[serde(default)]
+        caught: bool,
+    },
+    Fail {
+        name: String,
+        error: String,
+        cause: String,
+    },
+    Wait {
+        name: String,
+    },
+    Parallel {
+        name: String,
+        branches: Vec<Vec<Step>>,
+    },
+    Map {
+        name: String,
+        iterations: Vec<Vec<Step>>,
+    },
+    DistributedMap {
+        name: String,
+        items: i64,
+        failed: i64,
+        #[serde(default)]
+        failures_not_redrivable: i64,
+        #[serde(default)]
+        tolerated_failure_percentage: f64,
+    },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorSpec {
+    pub error: String,
+    #[serde(default)]
+    pub cause: String,
 }
 
 impl Scenario {

@@ -16,10 +16,12 @@ use tokio::net::TcpListener;
 
 use super::codepipeline::CodePipeline;
 use super::faults::{Fault, Faults};
+use super::sfn::StepFunctions;
 use super::{ApiError, Scenario, error_body, new_id};
 use crate::poller::TokenBucket;
 
 const CODEPIPELINE: &str = "CodePipeline_20150709";
+const STEP_FUNCTIONS: &str = "AWSStepFunctions";
 
 #[derive(Debug, Clone)]
 pub struct EmulatorOptions {
@@ -58,6 +60,8 @@ struct Inner {
     addr: SocketAddr,
     options: EmulatorOptions,
     codepipeline: Mutex<CodePipeline>,
+    sfn: Mutex<StepFunctions>,
+    clock: super::Clock,
     faults: Mutex<Faults>,
     bucket: Mutex<Option<TokenBucket>>,
     requests: Mutex<Vec<(String, Value)>>,
@@ -112,14 +116,13 @@ pub async fn start(
     let bucket = options
         .throttle_per_second
         .map(|rate| TokenBucket::new((rate * 2.0).ceil() as u32, rate));
+    let start = options.scenario_time.unwrap_or_else(Timestamp::now);
     let emulator = Emulator {
         inner: Arc::new(Inner {
             addr,
-            codepipeline: Mutex::new(CodePipeline::new(
-                scenario,
-                &options.region,
-                options.scenario_time.unwrap_or_else(Timestamp::now),
-            )),
+            codepipeline: Mutex::new(CodePipeline::new(scenario, &options.region, start)),
+            sfn: Mutex::new(StepFunctions::new(scenario, &options.region, start)),
+            clock: super::Clock::starting_at(start),
             options,
             faults: Mutex::new(Faults::default()),
             bucket: Mutex::new(bucket),
@@ -192,13 +195,19 @@ async fn handle(State(emulator): State<Emulator>, headers: HeaderMap, body: Byte
     }
     let allowed = lock(&inner.bucket)
         .as_mut()
-        .is_none_or(|bucket| bucket.try_take(Timestamp::now()));
+        .is_none_or(|bucket| bucket.try_take(inner.clock.now()));
     if !allowed {
         return reply(content_type, Err(throttled()));
     }
     let result = match service {
-        CODEPIPELINE => {
-            lock(&inner.codepipeline).handle(operation, &input, inner.options.page_size)
+        CODEPIPELINE => lock(&inner.codepipeline).handle(
+            &inner.clock,
+            operation,
+            &input,
+            inner.options.page_size,
+        ),
+        STEP_FUNCTIONS => {
+            lock(&inner.sfn).handle(&inner.clock, operation, &input, inner.options.page_size)
         }
         _ => Err(ApiError::new(
             400,

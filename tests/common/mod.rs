@@ -9,7 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use unstick::action::{Action, Read};
 use unstick::app::{App, Settings};
-use unstick::aws::{self, Connection, PipelineClient};
+use unstick::aws::{self, Connection, PipelineClient, SfnClient};
 use unstick::emulator::{self, Emulator, EmulatorOptions, Scenario};
 use unstick::poller::Schedule;
 use unstick::runner;
@@ -38,6 +38,11 @@ pub async fn demo_emulator() -> Emulator {
 /// SDK retries, so each test sees exactly what one request gets.
 pub async fn client_for(emulator: &Emulator) -> PipelineClient {
     client_with(Connection::emulator(emulator.endpoint_url(), "us-east-1")).await
+}
+
+pub async fn sfn_client_for(emulator: &Emulator) -> SfnClient {
+    let connection = Connection::emulator(emulator.endpoint_url(), "us-east-1");
+    SfnClient::new(&aws::sdk_config(&connection).await)
 }
 
 pub async fn client_with(connection: Connection) -> PipelineClient {

@@ -111,11 +111,12 @@ impl CodePipeline {
 
     pub fn handle(
         &mut self,
+        clock: &super::Clock,
         operation: &str,
         input: &Value,
         page_size: usize,
     ) -> Result<Value, ApiError> {
-        let now = Timestamp::now();
+        let now = clock.now();
         self.settle(now);
         match operation {
             "ListPipelines" => Ok(self.list_pipelines(input, page_size)),

@@ -1,0 +1,301 @@
+//! The Step Functions layer against the built-in emulator over loopback, through the real
+//! SDK: listing, describing, whole histories, Map Runs, the failed state, and redrive.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+
+use unstick::aws::{ErrorKind, SfnClient, StatusFilter};
+use unstick::emulator::{ApiError, EmulatorOptions, Fault, Scenario};
+use unstick::model::{ExecutionStatus, MachineType, PathStep, RedriveStatus, find_failure};
+
+const ARN: &str = "arn:aws:states:us-east-1:123456789012";
+
+fn execution(machine: &str, name: &str) -> String {
+    format!("{ARN}:execution:{machine}:{name}")
+}
+
+fn machine(name: &str) -> String {
+    format!("{ARN}:stateMachine:{name}")
+}
+
+async fn fast_emulator() -> (unstick::emulator::Emulator, SfnClient) {
+    let mut scenario = Scenario::demo();
+    scenario.retry_seconds = 0.2;
+    let emulator = start_emulator(&scenario, EmulatorOptions::default()).await;
+    let client = sfn_client_for(&emulator).await;
+    (emulator, client)
+}
+
+#[tokio::test]
+async fn lists_machines_and_failed_executions() {
+    let emulator = demo_emulator().await;
+    let client = sfn_client_for(&emulator).await;
+    let machines = client.list_state_machines().await.unwrap();
+    assert_eq!(machines.len(), 7);
+    let express = machines
+        .iter()
+        .find(|m| m.name == "clickstream-enrich")
+        .unwrap();
+    assert_eq!(express.machine_type, MachineType::Express);
+
+    let failed = client
+        .list_executions(&machine("order-fulfilment"), StatusFilter::Failed, 20)
+        .await
+        .unwrap();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].name, "order-58211");
+    assert_eq!(failed[0].status, ExecutionStatus::Failed);
+    assert_eq!(failed[0].redrive_count, Some(0));
+    assert_eq!(
+        failed[0].stop_date,
+        Some(t0() - jiff::SignedDuration::from_mins(41))
+    );
+    let running = client
+        .list_executions(&machine("order-fulfilment"), StatusFilter::Running, 20)
+        .await
+        .unwrap();
+    assert_eq!(running[0].name, "order-58240");
+
+    let error = client
+        .list_executions(&express.state_machine_arn, StatusFilter::Failed, 20)
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Validation);
+    assert!(error.message.contains("EXPRESS"), "{}", error.message);
+}
+
+#[tokio::test]
+async fn describe_carries_the_redrive_fields() {
+    let emulator = demo_emulator().await;
+    let client = sfn_client_for(&emulator).await;
+    let detail = client
+        .describe_execution(&execution("order-fulfilment", "order-58211"))
+        .await
+        .unwrap();
+    assert_eq!(detail.redrive_status, Some(RedriveStatus::Redrivable));
+    assert_eq!(detail.error.as_deref(), Some("PaymentGatewayTimeout"));
+    let old = client
+        .describe_execution(&execution("invoice-sync", "sync-1031"))
+        .await
+        .unwrap();
+    assert_eq!(old.redrive_status, Some(RedriveStatus::NotRedrivable));
+    assert!(
+        old.redrive_status_reason
+            .unwrap()
+            .contains("redrivable period")
+    );
+    let missing = client
+        .describe_execution(&execution("order-fulfilment", "nope"))
+        .await
+        .unwrap_err();
+    assert_eq!(missing.kind, ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn finds_the_failed_state_in_each_demo_execution() {
+    let emulator = demo_emulator().await;
+    let client = sfn_client_for(&emulator).await;
+
+    let history = client
+        .execution_history(&execution("order-fulfilment", "order-58211"))
+        .await
+        .unwrap();
+    let failure = find_failure(&history).unwrap();
+    assert_eq!(
+        failure.state.as_deref(),
+        Some("ChargeCard"),
+        "not ReserveStock, which a retry recovered"
+    );
+    assert_eq!(failure.error.as_deref(), Some("PaymentGatewayTimeout"));
+    assert!(failure.cause.unwrap().contains("gateway did not answer"));
+
+    let history = client
+        .execution_history(&execution("payment-capture", "capture-9921"))
+        .await
+        .unwrap();
+    let failure = find_failure(&history).unwrap();
+    assert_eq!(failure.state.as_deref(), Some("CaptureFailed"));
+    assert_eq!(failure.error.as_deref(), Some("Payment.CaptureFailed"));
+    assert_eq!(failure.caught_from, None, "NotifyCustomer ran in between");
+
+    let history = client
+        .execution_history(&execution("nightly-report", "report-2026-11-21"))
+        .await
+        .unwrap();
+    let failure = find_failure(&history).unwrap();
+    assert_eq!(failure.state.as_deref(), Some("UploadToS3"));
+    assert_eq!(
+        failure.path,
+        vec![PathStep::State {
+            name: "BuildOutputs".into()
+        }]
+    );
+
+    let history = client
+        .execution_history(&execution("image-pipeline", "batch-3117"))
+        .await
+        .unwrap();
+    let failure = find_failure(&history).unwrap();
+    assert_eq!(failure.state.as_deref(), Some("ProcessImages"));
+    assert_eq!(failure.failure_event.as_deref(), Some("MapRunFailed"));
+    let map_run = failure.map_run_arn.clone().unwrap();
+    let runs = client
+        .map_runs(&execution("image-pipeline", "batch-3117"))
+        .await
+        .unwrap();
+    assert_eq!(runs[0].map_run_arn, map_run);
+    let counts = runs[0].item_counts.unwrap();
+    assert_eq!((counts.total, counts.failed), (5000, 37));
+    assert_eq!(counts.pending_redrive, Some(35));
+    assert_eq!(counts.failures_not_redrivable, Some(2));
+}
+
+#[tokio::test]
+async fn a_history_too_long_is_read_to_its_end() {
+    let emulator = demo_emulator().await;
+    let client = sfn_client_for(&emulator).await;
+    let arn = execution("event-replay", "replay-full-2026-11");
+    let history = client.execution_history(&arn).await.unwrap();
+    assert!(history.len() >= 25_000, "{}", history.len());
+    assert!(
+        emulator.requests("GetExecutionHistory").len() >= 25,
+        "every page read"
+    );
+    assert_eq!(
+        find_failure(&history).unwrap().state.as_deref(),
+        Some("ApplyBatch")
+    );
+    let detail = client.describe_execution(&arn).await.unwrap();
+    assert!(
+        detail
+            .redrive_status_reason
+            .unwrap()
+            .contains("event limit")
+    );
+}
+
+#[tokio::test]
+async fn redrive_runs_the_execution_again_and_it_succeeds() {
+    let (emulator, client) = fast_emulator().await;
+    let arn = execution("order-fulfilment", "order-58211");
+    let receipt = client.redrive(&arn, "token-1").await.unwrap();
+    assert!(receipt.redrive_date.is_some());
+    assert!(receipt.request_id.is_some());
+    let sent = emulator.requests("RedriveExecution");
+    assert_eq!(sent[0]["clientToken"], "token-1");
+    let detail = client.describe_execution(&arn).await.unwrap();
+    assert_eq!(detail.execution.status, ExecutionStatus::Running);
+    assert_eq!(detail.execution.redrive_count, Some(1));
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let detail = client.describe_execution(&arn).await.unwrap();
+    assert_eq!(detail.execution.status, ExecutionStatus::Succeeded);
+    assert_eq!(detail.execution.redrive_count, Some(1));
+    let history = client.execution_history(&arn).await.unwrap();
+    assert!(history.iter().any(|e| e.kind == "ExecutionRedriven"));
+    assert!(find_failure(&history).is_none());
+}
+
+#[tokio::test]
+async fn the_same_client_token_redrives_once() {
+    let (_emulator, client) = fast_emulator().await;
+    let arn = execution("nightly-report", "report-2026-11-21");
+    let first = client.redrive(&arn, "same-token").await.unwrap();
+    let again = client.redrive(&arn, "same-token").await.unwrap();
+    assert_eq!(first.redrive_date, again.redrive_date);
+    let history = client.execution_history(&arn).await.unwrap();
+    assert_eq!(
+        history
+            .iter()
+            .filter(|e| e.kind == "ExecutionRedriven")
+            .count(),
+        1
+    );
+    // A new token is a new request, and the execution is running now.
+    let refused = client.redrive(&arn, "other-token").await.unwrap_err();
+    assert_eq!(refused.code.as_deref(), Some("ExecutionNotRedrivable"));
+}
+
+#[tokio::test]
+async fn redrive_refusals_in_plain_words() {
+    let emulator = demo_emulator().await;
+    let client = sfn_client_for(&emulator).await;
+    for (machine_name, name, words) in [
+        ("invoice-sync", "sync-1031", "redrivable period"),
+        (
+            "event-replay",
+            "replay-full-2026-11",
+            "maximum number of history events",
+        ),
+        ("order-fulfilment", "order-58240", "RUNNING"),
+        ("order-fulfilment", "order-57990", "SUCCEEDED"),
+    ] {
+        let error = client
+            .redrive(&execution(machine_name, name), "t")
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.code.as_deref(),
+            Some("ExecutionNotRedrivable"),
+            "{name}"
+        );
+        assert!(
+            error.message.starts_with("AWS refused the redrive"),
+            "{}",
+            error.message
+        );
+        assert!(error.message.contains(words), "{}", error.message);
+    }
+    emulator.inject(
+        Some("RedriveExecution"),
+        Fault::Error(ApiError::new(
+            400,
+            "AccessDeniedException",
+            "not authorized",
+        )),
+        1,
+    );
+    let denied = client
+        .redrive(&execution("nightly-report", "report-2026-11-21"), "t")
+        .await
+        .unwrap_err();
+    assert_eq!(denied.kind, ErrorKind::AccessDenied);
+    assert!(denied.message.contains("states:RedriveExecution"));
+    emulator.inject(
+        Some("RedriveExecution"),
+        Fault::Error(ApiError::new(400, "ExecutionLimitExceeded", "too many")),
+        1,
+    );
+    let limited = client
+        .redrive(&execution("nightly-report", "report-2026-11-21"), "t")
+        .await
+        .unwrap_err();
+    assert!(limited.message.contains("ExecutionLimitExceeded"));
+    emulator.inject(Some("ListExecutions"), Fault::Throttle, 1);
+    let throttled = client
+        .list_executions(&machine("nightly-report"), StatusFilter::Failed, 20)
+        .await
+        .unwrap_err();
+    assert!(throttled.is_throttling());
+}
+
+#[tokio::test]
+async fn the_emulator_pages_histories_both_ways() {
+    let emulator = demo_emulator().await;
+    let connection = unstick::aws::Connection::emulator(emulator.endpoint_url(), "us-east-1");
+    let raw = aws_sdk_sfn::Client::new(&unstick::aws::sdk_config(&connection).await);
+    let arn = execution("order-fulfilment", "order-58211");
+    let newest = raw
+        .get_execution_history()
+        .execution_arn(&arn)
+        .reverse_order(true)
+        .max_results(3)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(newest.events()[0].r#type().as_str(), "ExecutionFailed");
+    assert_eq!(newest.events().len(), 3);
+    assert!(newest.next_token().is_some());
+}
