@@ -14,7 +14,7 @@ use serde_json::json;
 
 use unstick::action::{Action, Read};
 use unstick::app::{App, Settings};
-use unstick::aws::{self, Connection, PipelineClient};
+use unstick::aws::{self, Clients, Connection};
 use unstick::emulator::{self, EmulatorOptions, Scenario};
 use unstick::poller::Schedule;
 use unstick::runner;
@@ -38,7 +38,7 @@ async fn main() {
         .await
         .expect("emulator");
     let connection = Connection::emulator(emulator.endpoint_url(), "us-east-1");
-    let client = PipelineClient::new(&aws::sdk_config(&connection).await);
+    let clients = Clients::new(&aws::sdk_config(&connection).await);
     let settings = Settings {
         region: Some("us-east-1".into()),
         ..Settings::default()
@@ -47,7 +47,7 @@ async fn main() {
 
     println!("unstick bench: {count} pipelines, 4 stages and 6 actions each, 1 in 5 failed\n");
     let started = Instant::now();
-    runner::load_everything(&mut app, &client, now).await;
+    runner::load_everything(&mut app, &clients, now).await;
     let load = started.elapsed();
     let requests = emulator.request_count();
     row(
@@ -61,7 +61,11 @@ async fn main() {
     let rss_loaded = rss_kib();
 
     // Folding a reply into the model: the work per poll result.
-    let state = client.pipeline_state("pipeline-0007").await.unwrap();
+    let state = clients
+        .pipelines
+        .pipeline_state("pipeline-0007")
+        .await
+        .unwrap();
     let rounds = 20_000;
     let started = Instant::now();
     for _ in 0..rounds {

@@ -17,7 +17,7 @@ use ratatui::style::{Color, Modifier};
 
 use unstick::action::Action;
 use unstick::app::{App, Settings};
-use unstick::aws::{self, Connection, PipelineClient};
+use unstick::aws::{self, Clients, Connection};
 use unstick::emulator::{self, EmulatorOptions, Scenario};
 use unstick::poller::Schedule;
 use unstick::runner;
@@ -34,7 +34,7 @@ async fn main() {
         .await
         .expect("emulator");
     let connection = Connection::emulator(emulator.endpoint_url(), "us-east-1");
-    let client = PipelineClient::new(&aws::sdk_config(&connection).await);
+    let clients = Clients::new(&aws::sdk_config(&connection).await);
     let settings = Settings {
         read_only: false,
         profile: None,
@@ -42,7 +42,7 @@ async fn main() {
         endpoint_label: Some("demo (built-in emulator)".into()),
     };
     let mut app = App::new(settings, Schedule::default(), now);
-    runner::load_everything(&mut app, &client, now).await;
+    runner::load_everything(&mut app, &clients, now).await;
 
     let out = Path::new("screenshots");
     std::fs::create_dir_all(out).unwrap();

@@ -4,10 +4,11 @@ use jiff::Timestamp;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::aws::AwsError;
-use crate::eligibility::RetryPlan;
+use crate::eligibility::{RedrivePlan, RetryPlan};
 use crate::model::{
-    ActionRun, PipelineExecution, PipelineState, PipelineStructure, PipelineSummary,
+    ActionRun, Execution, ExecutionDetail, ExecutionHistory, MapRun, StateMachine, StatusFilter,
 };
+use crate::model::{PipelineExecution, PipelineState, PipelineStructure, PipelineSummary};
 
 /// What a person wants, after the key map has read the key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +28,9 @@ pub enum Intent {
     RetryAll,
     OlderExecution,
     NewerExecution,
+    Redrive,
+    /// Also list running executions, and those a redrive fixed.
+    ToggleRunning,
     Confirm,
     Cancel,
 }
@@ -61,6 +65,11 @@ pub enum Action {
         plan: RetryPlan,
         result: Result<RetryReceipt, AwsError>,
     },
+    RedriveAnswered {
+        plan: RedrivePlan,
+        client_token: String,
+        result: Result<RedriveReceipt, AwsError>,
+    },
 }
 
 /// A read the poller can schedule. Also the key under which it is tracked.
@@ -69,9 +78,50 @@ pub enum Read {
     ListPipelines,
     State(String),
     Structure(String),
-    History(String),
-    Execution { pipeline: String, id: String },
-    ActionRuns { pipeline: String, id: String },
+    PipelineHistory(String),
+    PipelineExecution {
+        pipeline: String,
+        id: String,
+    },
+    ActionRuns {
+        pipeline: String,
+        id: String,
+    },
+    StateMachines,
+    Executions {
+        machine: String,
+        filter: StatusFilter,
+    },
+    DescribeExecution(String),
+    ExecutionHistory(String),
+    MapRuns(String),
+}
+
+/// Which of AWS's rate limits a read counts against; each is paced on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Quota {
+    CodePipeline,
+    /// ListExecutions has the tightest bucket in Step Functions (2 per second refill).
+    ListExecutions,
+    StepFunctions,
+}
+
+impl Read {
+    pub fn quota(&self) -> Quota {
+        match self {
+            Read::Executions { .. } => Quota::ListExecutions,
+            Read::StateMachines
+            | Read::DescribeExecution(_)
+            | Read::ExecutionHistory(_)
+            | Read::MapRuns(_) => Quota::StepFunctions,
+            Read::ListPipelines
+            | Read::State(_)
+            | Read::Structure(_)
+            | Read::PipelineHistory(_)
+            | Read::PipelineExecution { .. }
+            | Read::ActionRuns { .. } => Quota::CodePipeline,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -79,14 +129,25 @@ pub enum Payload {
     Pipelines(Vec<PipelineSummary>),
     State(PipelineState),
     Structure(PipelineStructure),
-    History(Vec<PipelineExecution>),
-    Execution(PipelineExecution),
+    PipelineHistory(Vec<PipelineExecution>),
+    PipelineExecution(PipelineExecution),
     ActionRuns(Vec<ActionRun>),
+    StateMachines(Vec<StateMachine>),
+    Executions(Vec<Execution>),
+    ExecutionDetail(ExecutionDetail),
+    ExecutionHistory(ExecutionHistory),
+    MapRuns(Vec<MapRun>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryReceipt {
     pub pipeline_execution_id: String,
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RedriveReceipt {
+    pub redrive_date: Option<Timestamp>,
     pub request_id: Option<String>,
 }
 
@@ -102,6 +163,12 @@ pub enum Command {
     /// Sent exactly once per confirmation; the runner audits it before it leaves.
     Retry {
         plan: RetryPlan,
+        context: WriteContext,
+    },
+    /// The client token is made when the person is asked, and recorded before sending.
+    Redrive {
+        plan: RedrivePlan,
+        client_token: String,
         context: WriteContext,
     },
 }

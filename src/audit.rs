@@ -24,6 +24,9 @@ pub struct AuditEntry {
     pub operation: &'static str,
     pub target: serde_json::Value,
     pub mode: Option<String>,
+    /// RedriveExecution's idempotency token: a resend within 15 minutes reuses it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
     /// "sending", "succeeded" or "failed: <message>".
     pub outcome: String,
     pub request_id: Option<String>,
@@ -71,6 +74,50 @@ impl AuditLog {
     }
 }
 
+/// A write attempt that never got an outcome line: the process died, or the SSH session
+/// dropped, while the request was on its way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unanswered {
+    pub time: Timestamp,
+    pub target: serde_json::Value,
+    pub client_token: Option<String>,
+}
+
+impl AuditLog {
+    /// The `operation` attempts since `since` that have no outcome line.
+    pub fn unanswered(&self, operation: &str, since: Timestamp) -> Vec<Unanswered> {
+        let Ok(text) = fs::read_to_string(&self.path) else {
+            return Vec::new();
+        };
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect();
+        let answered: std::collections::HashSet<&str> = lines
+            .iter()
+            .filter(|l| l["phase"] == "outcome")
+            .filter_map(|l| l["intentId"].as_str())
+            .collect();
+        lines
+            .iter()
+            .filter(|l| l["phase"] == "attempt" && l["operation"] == operation)
+            .filter(|l| {
+                l["intentId"]
+                    .as_str()
+                    .is_some_and(|id| !answered.contains(id))
+            })
+            .filter_map(|l| {
+                let time: Timestamp = l["time"].as_str()?.parse().ok()?;
+                (time >= since).then(|| Unanswered {
+                    time,
+                    target: l["target"].clone(),
+                    client_token: l["clientToken"].as_str().map(str::to_string),
+                })
+            })
+            .collect()
+    }
+}
+
 /// A short random id for pairing audit lines.
 pub fn new_intent_id() -> String {
     format!("{:016x}", fastrand::u64(..))
@@ -79,6 +126,35 @@ pub fn new_intent_id() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attempts_without_an_outcome_are_unanswered() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::new(dir.path().join("audit.jsonl"));
+        let line = |intent: &str, phase: &'static str, token: &str, secs: i64| AuditEntry {
+            time: Timestamp::from_second(1_900_000_000 + secs).unwrap(),
+            intent_id: intent.into(),
+            phase,
+            profile: None,
+            region: None,
+            account: None,
+            operation: "RedriveExecution",
+            target: serde_json::json!({"executionArn": format!("arn:{intent}")}),
+            mode: None,
+            client_token: Some(token.into()),
+            outcome: "sending".into(),
+            request_id: None,
+        };
+        log.append(&line("a", "attempt", "t-a", 0)).unwrap();
+        log.append(&line("a", "outcome", "t-a", 1)).unwrap();
+        log.append(&line("b", "attempt", "t-b", 2)).unwrap();
+        log.append(&line("c", "attempt", "t-c", -2000)).unwrap();
+        let since = Timestamp::from_second(1_900_000_000 - 900).unwrap();
+        let open = log.unanswered("RedriveExecution", since);
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].client_token.as_deref(), Some("t-b"));
+        assert_eq!(open[0].target["executionArn"], "arn:b");
+    }
 
     #[test]
     fn appends_lines_with_private_mode() {
@@ -95,6 +171,7 @@ mod tests {
                 operation: "RetryStageExecution",
                 target: serde_json::json!({"pipelineName": "web"}),
                 mode: Some("FAILED_ACTIONS".into()),
+                client_token: None,
                 outcome: "sending".into(),
                 request_id: None,
             })

@@ -13,14 +13,20 @@ pub enum Mode {
     Help,
     Pipelines,
     Pipeline,
+    Executions,
+    Execution,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     /// Every view (not dialogs).
     Views,
-    Pipelines,
+    /// Both lists: pipelines and executions.
+    Lists,
     Pipeline,
+    /// The executions list and one execution.
+    Redrive,
+    Executions,
     Confirm,
 }
 
@@ -58,14 +64,16 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: &[Char('k'), Up], intent: Intent::Up, scope: Scope::Views, help: "move up", hint: None },
     Binding { keys: &[Char('g'), Home], intent: Intent::Top, scope: Scope::Views, help: "first row", hint: None },
     Binding { keys: &[Char('G'), End], intent: Intent::Bottom, scope: Scope::Views, help: "last row", hint: None },
-    Binding { keys: &[Enter], intent: Intent::Open, scope: Scope::Pipelines, help: "open the pipeline", hint: Some("open") },
-    Binding { keys: &[Char('/')], intent: Intent::Filter, scope: Scope::Pipelines, help: "filter by name as you type", hint: Some("filter") },
+    Binding { keys: &[Enter], intent: Intent::Open, scope: Scope::Lists, help: "open the pipeline or execution", hint: Some("open") },
+    Binding { keys: &[Char('/')], intent: Intent::Filter, scope: Scope::Lists, help: "filter by name as you type", hint: Some("filter") },
     Binding { keys: &[Char('r')], intent: Intent::RetryFailed, scope: Scope::Pipeline, help: "retry the failed actions of the stage (FAILED_ACTIONS)", hint: Some("retry") },
     Binding { keys: &[Char('R')], intent: Intent::RetryAll, scope: Scope::Pipeline, help: "retry every action of the stage (ALL_ACTIONS)", hint: Some("retry all") },
     Binding { keys: &[Char('[')], intent: Intent::OlderExecution, scope: Scope::Pipeline, help: "look at an older execution", hint: Some("older") },
     Binding { keys: &[Char(']')], intent: Intent::NewerExecution, scope: Scope::Pipeline, help: "look at a newer execution, then the live state", hint: Some("newer") },
+    Binding { keys: &[Char('r')], intent: Intent::Redrive, scope: Scope::Redrive, help: "redrive the execution (RedriveExecution)", hint: Some("redrive") },
+    Binding { keys: &[Char('a')], intent: Intent::ToggleRunning, scope: Scope::Executions, help: "also show running executions, and those a redrive fixed", hint: Some("running") },
     Binding { keys: &[Esc], intent: Intent::Back, scope: Scope::Views, help: "go back; clear the filter", hint: None },
-    Binding { keys: &[Tab], intent: Intent::SwitchView, scope: Scope::Views, help: "switch between the list and the open pipeline", hint: Some("switch") },
+    Binding { keys: &[Tab], intent: Intent::SwitchView, scope: Scope::Views, help: "switch between Pipelines and Executions", hint: Some("switch") },
     Binding { keys: &[Ctrl('r')], intent: Intent::Refresh, scope: Scope::Views, help: "refresh now", hint: Some("refresh") },
     Binding { keys: &[Char('?')], intent: Intent::Help, scope: Scope::Views, help: "show this help", hint: Some("help") },
     Binding { keys: &[Char('q')], intent: Intent::Quit, scope: Scope::Views, help: "quit", hint: Some("quit") },
@@ -75,8 +83,15 @@ impl Mode {
     fn scopes(self) -> &'static [Scope] {
         match self {
             Mode::Confirm => &[Scope::Confirm],
-            Mode::Pipelines => &[Scope::Pipelines, Scope::Views],
+            Mode::Pipelines => &[Scope::Lists, Scope::Views],
             Mode::Pipeline => &[Scope::Pipeline, Scope::Views],
+            Mode::Executions => &[
+                Scope::Lists,
+                Scope::Redrive,
+                Scope::Executions,
+                Scope::Views,
+            ],
+            Mode::Execution => &[Scope::Redrive, Scope::Views],
             Mode::Filter | Mode::Help => &[],
         }
     }
@@ -112,7 +127,15 @@ pub fn resolve(event: &KeyEvent, mode: Mode) -> Option<Action> {
         return Some(Action::Intent(Intent::Quit));
     }
     match mode {
-        Mode::Help => return Some(Action::Intent(Intent::Back)),
+        // Help scrolls with the movement keys; any other key closes it.
+        Mode::Help => {
+            let intent = match key {
+                Char('j') | Down => Intent::Down,
+                Char('k') | Up => Intent::Up,
+                _ => Intent::Back,
+            };
+            return Some(Action::Intent(intent));
+        }
         Mode::Filter => {
             return Some(Action::Filter(match key {
                 Char(c) => FilterEdit::Insert(c),
@@ -169,18 +192,19 @@ pub fn hints(mode: Mode) -> Vec<(String, &'static str)> {
 
 /// Help sections: (title, rows of (keys, description)).
 pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-    let section = |scope: Scope| {
+    let section = |scopes: &[Scope]| {
         BINDINGS
             .iter()
-            .filter(|binding| binding.scope == scope)
+            .filter(|binding| scopes.contains(&binding.scope))
             .map(|binding| (keys_label(binding.keys), binding.help))
             .collect::<Vec<_>>()
     };
     vec![
-        ("Everywhere", section(Scope::Views)),
-        ("Pipelines list", section(Scope::Pipelines)),
-        ("Pipeline", section(Scope::Pipeline)),
-        ("Confirmation dialog", section(Scope::Confirm)),
+        ("Everywhere", section(&[Scope::Views])),
+        ("Lists", section(&[Scope::Lists])),
+        ("Pipeline", section(&[Scope::Pipeline])),
+        ("Executions", section(&[Scope::Redrive, Scope::Executions])),
+        ("Confirmation dialog", section(&[Scope::Confirm])),
     ]
 }
 

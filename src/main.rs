@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 
 use unstick::app::{App, Settings};
 use unstick::audit::AuditLog;
-use unstick::aws::{self, Connection, PipelineClient};
+use unstick::aws::{self, Clients, Connection};
 use unstick::cli::{Cli, CommandArg, GlobalArgs};
 use unstick::emulator::{self, EmulatorOptions, Scenario};
 use unstick::poller::Schedule;
@@ -80,7 +80,7 @@ type StartupProblem = Option<aws::AwsError>;
 async fn connect(
     global: &GlobalArgs,
     max_attempts: u32,
-) -> color_eyre::Result<(PipelineClient, Settings, Identity, StartupProblem)> {
+) -> color_eyre::Result<(Clients, Settings, Identity, StartupProblem)> {
     let mut connection = Connection {
         profile: global.profile.clone(),
         region: global.region.clone(),
@@ -124,30 +124,41 @@ async fn connect(
         profile: connection.profile.clone(),
         region,
     };
-    Ok((PipelineClient::new(&config), settings, identity, problem))
+    Ok((Clients::new(&config), settings, identity, problem))
 }
 
 async fn dashboard(global: GlobalArgs) -> color_eyre::Result<ExitCode> {
-    let (client, settings, identity, problem) = connect(&global, 1).await?;
+    let (clients, settings, identity, problem) = connect(&global, 1).await?;
     let audit = Arc::new(AuditLog::new(
         global.audit_log.clone().unwrap_or_else(paths::audit_log),
     ));
     let (sender, inbox) = mpsc::unbounded_channel();
-    let runner = Runner::new(client, sender.clone(), audit, identity);
-    let mut app = App::new(settings, Schedule::default(), jiff::Timestamp::now());
+    let now = jiff::Timestamp::now();
+    let mut app = App::new(settings, Schedule::default(), now);
+    // A redrive sent in the last 15 minutes that never got an answer (the process died or
+    // the SSH session dropped) is resent with its own client token: AWS runs it once.
+    let since = now - jiff::SignedDuration::from_mins(15);
+    for open in audit.unanswered("RedriveExecution", since) {
+        if let (Some(arn), Some(token)) = (open.target["executionArn"].as_str(), open.client_token)
+        {
+            app.unanswered_redrives
+                .insert(arn.to_string(), (token, open.time));
+        }
+    }
     if let Some(problem) = problem {
         app.report_problem(&problem.message);
     }
+    let runner = Runner::new(clients, sender.clone(), audit, identity);
     tui::run(app, Theme::from_env(), runner, sender, inbox).await?;
     Ok(ExitCode::SUCCESS)
 }
 
 async fn run_report(global: GlobalArgs, json: bool) -> color_eyre::Result<ExitCode> {
-    let (client, settings, _, problem) = connect(&global, 3).await?;
+    let (clients, settings, _, problem) = connect(&global, 3).await?;
     if let Some(problem) = problem {
         return Err(eyre!(problem));
     }
-    let model = report::collect(&client)
+    let model = report::collect(&clients)
         .await
         .map_err(|error| eyre!(error))?;
     let now = jiff::Timestamp::now();

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::action::Read;
+use crate::action::{Quota, Read};
 
 /// How often each kind of read repeats.
 #[derive(Debug, Clone)]
@@ -25,6 +25,8 @@ pub struct Intervals {
     pub idle: SignedDuration,
     pub structure: SignedDuration,
     pub history: SignedDuration,
+    /// Step Functions executions lists.
+    pub executions: SignedDuration,
 }
 
 impl Default for Intervals {
@@ -37,6 +39,7 @@ impl Default for Intervals {
             idle: SignedDuration::from_secs(90),
             structure: SignedDuration::from_mins(5),
             history: SignedDuration::from_secs(30),
+            executions: SignedDuration::from_secs(60),
         }
     }
 }
@@ -105,48 +108,88 @@ pub enum Outcome {
     Failed,
 }
 
+/// One of AWS's rate limits, as this client sees it: its own pace and its own backoff.
+#[derive(Debug, Clone)]
+struct Lane {
+    bucket: TokenBucket,
+    throttle_streak: u32,
+    paused_until: Option<Timestamp>,
+}
+
+impl Lane {
+    fn new(bucket: TokenBucket) -> Self {
+        Self {
+            bucket,
+            throttle_streak: 0,
+            paused_until: None,
+        }
+    }
+
+    fn paused(&self, now: Timestamp) -> bool {
+        self.paused_until.is_some_and(|until| now < until)
+    }
+}
+
 #[derive(Debug)]
 pub struct Schedule {
     pub intervals: Intervals,
     started: HashMap<Read, Timestamp>,
     in_flight: HashSet<Read>,
-    bucket: TokenBucket,
-    throttle_streak: u32,
-    paused_until: Option<Timestamp>,
+    lanes: HashMap<Quota, Lane>,
     rng: fastrand::Rng,
 }
 
 impl Default for Schedule {
     fn default() -> Self {
-        // AWS publishes no CodePipeline read rate; reports put it near 5–10 req/s per
-        // account and region (AWS.md). Start at 8 and let throttling lower it.
-        Self::new(
+        let mut schedule = Self::new(
             Intervals::default(),
             TokenBucket::new(16, 8.0),
             fastrand::Rng::new(),
-        )
+        );
+        // AWS publishes no CodePipeline read rate; reports put it near 5–10 req/s per
+        // account and region (AWS.md). Start at 8 and let throttling lower it.
+        schedule.set_lane(Quota::CodePipeline, TokenBucket::new(16, 8.0));
+        // Step Functions publishes its buckets; outside its three largest regions
+        // ListExecutions refills at 2 per second, and the quota is the account's.
+        schedule.set_lane(Quota::ListExecutions, TokenBucket::new(10, 2.0));
+        schedule.set_lane(Quota::StepFunctions, TokenBucket::new(20, 10.0));
+        schedule
     }
 }
 
 impl Schedule {
+    /// Every quota starts with a copy of `bucket`.
     pub fn new(intervals: Intervals, bucket: TokenBucket, rng: fastrand::Rng) -> Self {
+        let lanes = [
+            Quota::CodePipeline,
+            Quota::ListExecutions,
+            Quota::StepFunctions,
+        ]
+        .into_iter()
+        .map(|quota| (quota, Lane::new(bucket.clone())))
+        .collect();
         Self {
             intervals,
             started: HashMap::new(),
             in_flight: HashSet::new(),
-            bucket,
-            throttle_streak: 0,
-            paused_until: None,
+            lanes,
             rng,
         }
+    }
+
+    pub fn set_lane(&mut self, quota: Quota, bucket: TokenBucket) {
+        self.lanes.insert(quota, Lane::new(bucket));
+    }
+
+    fn lane(&mut self, quota: Quota) -> &mut Lane {
+        self.lanes
+            .entry(quota)
+            .or_insert_with(|| Lane::new(TokenBucket::new(4, 1.0)))
     }
 
     /// Given the reads wanted, most urgent first, each with how often it should repeat,
     /// returns those to start now.
     pub fn due(&mut self, now: Timestamp, wanted: &[(Read, SignedDuration)]) -> Vec<Read> {
-        if self.paused_until.is_some_and(|until| now < until) {
-            return Vec::new();
-        }
         let mut start = Vec::new();
         for (read, every) in wanted {
             if self.in_flight.contains(read) {
@@ -159,8 +202,9 @@ impl Schedule {
             if !is_due {
                 continue;
             }
-            if !self.bucket.try_take(now) {
-                break;
+            let lane = self.lane(read.quota());
+            if lane.paused(now) || !lane.bucket.try_take(now) {
+                continue;
             }
             self.started.insert(read.clone(), now);
             self.in_flight.insert(read.clone());
@@ -189,7 +233,9 @@ impl Schedule {
 
     pub fn expire_all(&mut self) {
         self.started.clear();
-        self.paused_until = None;
+        for lane in self.lanes.values_mut() {
+            lane.paused_until = None;
+        }
     }
 
     pub fn finished(&mut self, read: &Read, now: Timestamp, outcome: Outcome) {
@@ -199,31 +245,36 @@ impl Schedule {
                 // It did not happen: read it again as soon as the pause ends, not a
                 // whole interval later.
                 self.started.remove(read);
+                let jitter = 0.5 + self.rng.f64() * 0.5;
+                let lane = self.lane(read.quota());
                 // Requests that were in flight together are throttled together: one
                 // burst is one strike, not one per request.
-                if self.paused_until.is_some_and(|until| now < until) {
+                if lane.paused(now) {
                     return;
                 }
-                self.throttle_streak = (self.throttle_streak + 1).min(6);
-                self.bucket.slow_down();
+                lane.throttle_streak = (lane.throttle_streak + 1).min(6);
+                lane.bucket.slow_down();
                 // 2, 4, 8 … 64 s, each scaled by a random 50–100% so that many clients
                 // backing off together do not come back together.
-                let ceiling = 2f64.powi(self.throttle_streak as i32);
-                let wait = ceiling * (0.5 + self.rng.f64() * 0.5);
-                let until = now + SignedDuration::from_secs_f64(wait);
-                self.paused_until = Some(self.paused_until.map_or(until, |u| u.max(until)));
+                let ceiling = 2f64.powi(lane.throttle_streak as i32);
+                lane.paused_until = Some(now + SignedDuration::from_secs_f64(ceiling * jitter));
             }
             Outcome::Ok => {
-                self.throttle_streak = 0;
-                self.bucket.speed_up();
+                let lane = self.lane(read.quota());
+                lane.throttle_streak = 0;
+                lane.bucket.speed_up();
             }
             Outcome::Failed => {}
         }
     }
 
-    /// While throttled: when reads start again.
+    /// While any quota is throttled: when all reads run again.
     pub fn paused_until(&self, now: Timestamp) -> Option<Timestamp> {
-        self.paused_until.filter(|until| *until > now)
+        self.lanes
+            .values()
+            .filter_map(|lane| lane.paused_until)
+            .filter(|until| *until > now)
+            .max()
     }
 }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::aws::{AwsError, PipelineClient};
+use crate::aws::{AwsError, Clients};
 use crate::eligibility::{Reason, RetryMode, gather, retry_plan};
 use crate::model::overview::{Health, overview};
 use crate::model::{Model, StageStatus, StatusLook, ago};
@@ -85,7 +85,8 @@ pub struct ReasonReport {
 
 /// Reads everything the report needs: the list, every state, and the pipeline version
 /// of each failed execution (the retry rules need it).
-pub async fn collect(client: &PipelineClient) -> Result<Model, AwsError> {
+pub async fn collect(clients: &Clients) -> Result<Model, AwsError> {
+    let client = &clients.pipelines;
     let mut model = Model::default();
     let list = client.list_pipelines().await?;
     let names: Vec<String> = list.iter().map(|p| p.name.clone()).collect();

@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use common::*;
 
-use unstick::aws::{ErrorKind, SfnClient, StatusFilter};
+use unstick::aws::{ErrorKind, SfnClient};
 use unstick::emulator::{ApiError, EmulatorOptions, Fault, Scenario};
-use unstick::model::{ExecutionStatus, MachineType, PathStep, RedriveStatus, find_failure};
+use unstick::model::{
+    ExecutionStatus, MachineType, PathStep, RedriveStatus, StatusFilter, find_failure,
+};
 
 const ARN: &str = "arn:aws:states:us-east-1:123456789012";
 

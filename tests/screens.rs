@@ -108,9 +108,14 @@ async fn reason_never_ran_behind_a_disabled_transition() {
 async fn reason_failed_in_a_later_execution() {
     let emulator = demo_emulator().await;
     let mut app = loaded_app(&emulator, false).await;
-    let client = client_for(&emulator).await;
+    let client = clients_for(&emulator).await;
     open(&mut app, "search-indexer");
-    load(&mut app, &client, Read::History("search-indexer".into())).await;
+    load(
+        &mut app,
+        &client,
+        Read::PipelineHistory("search-indexer".into()),
+    )
+    .await;
     app.update(char_key('['));
     app.update(char_key('['));
     let older = app

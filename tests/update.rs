@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use unstick::action::{Action, Command, Read, RetryReceipt};
+use unstick::action::{Action, Command, Quota, Read, RetryReceipt};
 use unstick::app::View;
 use unstick::aws::{AwsError, ErrorKind};
 use unstick::eligibility::RetryMode;
@@ -236,10 +236,20 @@ async fn throttling_keeps_the_data_and_pauses_reads() {
     assert!(app.model.states["payments-api"].error().is_some());
     assert!(app.ui.status.as_ref().unwrap().text.contains("throttling"));
     let later = t0() + jiff::SignedDuration::from_millis(500);
-    assert!(
-        app.update(Action::Tick(later)).is_empty(),
-        "no reads while backing off"
+    let reads = app.update(Action::Tick(later));
+    assert_eq!(
+        quota_count(&reads, Quota::CodePipeline),
+        0,
+        "no CodePipeline reads while backing off"
     );
+}
+
+/// How many of the commands are reads against one quota.
+fn quota_count(commands: &[Command], quota: Quota) -> usize {
+    commands
+        .iter()
+        .filter(|c| matches!(c, Command::Fetch(read) if read.quota() == quota))
+        .count()
 }
 
 #[tokio::test]
@@ -271,10 +281,10 @@ async fn first_tick_lists_pipelines_and_refresh_rereads() {
     let ctrl_r = Action::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
     let commands = app.update(ctrl_r);
     assert!(commands.contains(&Command::Fetch(Read::ListPipelines)));
-    assert!(
-        commands.len() <= 16,
-        "the token bucket paces a refresh of everything"
-    );
+    // Each quota's token bucket paces a refresh of everything.
+    assert!(quota_count(&commands, Quota::CodePipeline) <= 16);
+    assert!(quota_count(&commands, Quota::ListExecutions) <= 10);
+    assert!(commands.contains(&Command::Fetch(Read::StateMachines)));
 }
 
 #[tokio::test]
@@ -288,7 +298,7 @@ async fn quit_keys() {
 #[tokio::test]
 async fn opened_before_its_state_arrives_the_cursor_goes_to_the_failure() {
     let emulator = demo_emulator().await;
-    let client = client_for(&emulator).await;
+    let client = clients_for(&emulator).await;
     let mut app =
         unstick::app::App::new(settings(false), unstick::poller::Schedule::default(), t0());
     load(&mut app, &client, Read::ListPipelines).await;

@@ -20,10 +20,14 @@ use crate::model::{
 };
 use crate::poller::{Outcome, Schedule};
 
+mod executions;
 mod navigation;
 mod polling;
+mod redrive;
 mod replies;
 mod retry;
+
+pub use executions::ExecutionRow;
 
 /// Fixed for the life of the process.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +43,15 @@ pub struct Settings {
 pub enum View {
     Pipelines,
     Pipeline(String),
+    Executions,
+    /// One Step Functions execution, by ARN.
+    Execution(String),
+}
+
+impl View {
+    pub fn is_pipelines_section(&self) -> bool {
+        matches!(self, View::Pipelines | View::Pipeline(_))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +77,16 @@ pub struct Ui {
     pub execution: Option<String>,
     pub filter: String,
     pub filtering: bool,
+    /// Tab swaps this with `view`: the Pipelines and Executions halves each keep their place.
+    pub other_view: View,
+    /// Selection in the executions list, by ARN.
+    pub selected_execution: Option<String>,
+    /// Also list running executions and those a redrive fixed.
+    pub show_running: bool,
+    /// How far the execution detail is scrolled (long causes).
+    pub detail_scroll: u16,
+    /// How far the help overlay is scrolled (it is taller than 24 rows).
+    pub help_scroll: u16,
     pub help: bool,
     pub status: Option<StatusLine>,
 }
@@ -103,6 +126,14 @@ pub struct App {
     /// (pipeline, stage) whose RetryStageExecution has been sent and not yet answered.
     pub retries_in_flight: BTreeSet<(String, String)>,
     pub following: BTreeMap<String, Follow>,
+    /// Execution ARNs whose RedriveExecution has been sent and not yet answered.
+    pub redrives_in_flight: BTreeSet<String>,
+    /// Redriven executions watched at a faster pace until they stop, and since when.
+    pub following_executions: BTreeMap<String, Timestamp>,
+    /// Redrives that never got an answer (from the audit log, or a dropped connection),
+    /// by execution ARN: their client token, and when it was sent. Reused within 15
+    /// minutes, so that AWS does not redrive twice.
+    pub unanswered_redrives: BTreeMap<String, (String, Timestamp)>,
     pub should_quit: bool,
 }
 
@@ -124,6 +155,11 @@ impl App {
                 execution: None,
                 filter: String::new(),
                 filtering: false,
+                other_view: View::Executions,
+                selected_execution: None,
+                show_running: false,
+                detail_scroll: 0,
+                help_scroll: 0,
                 help: false,
                 status: None,
             },
@@ -133,6 +169,9 @@ impl App {
             now,
             retries_in_flight: BTreeSet::new(),
             following: BTreeMap::new(),
+            redrives_in_flight: BTreeSet::new(),
+            following_executions: BTreeMap::new(),
+            unanswered_redrives: BTreeMap::new(),
             should_quit: false,
         }
     }
@@ -148,6 +187,8 @@ impl App {
             match self.ui.view {
                 View::Pipelines => Mode::Pipelines,
                 View::Pipeline(_) => Mode::Pipeline,
+                View::Executions => Mode::Executions,
+                View::Execution(_) => Mode::Execution,
             }
         }
     }
@@ -170,6 +211,11 @@ impl App {
             Action::Resize => Vec::new(),
             Action::Loaded { read, at, result } => self.on_loaded(read, at, result),
             Action::RetryAnswered { plan, result } => self.on_retry_answer(plan, result),
+            Action::RedriveAnswered {
+                plan,
+                client_token,
+                result,
+            } => self.on_redrive_answer(plan, client_token, result),
         }
     }
 
@@ -184,6 +230,28 @@ impl App {
             tone,
             at: self.now,
         });
+    }
+
+    /// The one gate every write passes: the dialog is taken (so a second key press finds
+    /// nothing to confirm), read-only refuses, and each kind of write guards against a
+    /// second request for the same target while the first is on its way.
+    fn confirm(&mut self) -> Vec<Command> {
+        let Some(confirm) = self.confirm.take() else {
+            return Vec::new();
+        };
+        if self.settings.read_only {
+            self.say(Tone::Warning, "read-only mode: nothing was sent");
+            return Vec::new();
+        }
+        match confirm.on_confirm {
+            Command::Retry { plan, context } => self.send_retry(plan, context),
+            Command::Redrive {
+                plan,
+                client_token,
+                context,
+            } => self.send_redrive(plan, client_token, context),
+            other => vec![other],
+        }
     }
 
     fn on_intent(&mut self, intent: Intent) -> Vec<Command> {
@@ -201,10 +269,19 @@ impl App {
             }
             Intent::Help => {
                 self.ui.help = true;
+                self.ui.help_scroll = 0;
                 Vec::new()
             }
             Intent::Back => {
                 self.back();
+                Vec::new()
+            }
+            Intent::Up if self.ui.help => {
+                self.ui.help_scroll = self.ui.help_scroll.saturating_sub(1);
+                Vec::new()
+            }
+            Intent::Down if self.ui.help => {
+                self.ui.help_scroll = (self.ui.help_scroll + 1).min(40);
                 Vec::new()
             }
             Intent::Up => {
@@ -223,21 +300,23 @@ impl App {
                 self.move_selection(isize::MAX / 2);
                 Vec::new()
             }
-            Intent::Open => match self.selected_row_name() {
-                Some(name) => self.open(name),
-                None => Vec::new(),
+            Intent::Open => match &self.ui.view {
+                View::Executions => match self.selected_execution_arn() {
+                    Some(arn) => self.open_execution(arn),
+                    None => Vec::new(),
+                },
+                _ => match self.selected_row_name() {
+                    Some(name) => self.open(name),
+                    None => Vec::new(),
+                },
             },
-            Intent::SwitchView => match (&self.ui.view, self.ui.last_opened.clone()) {
-                (View::Pipelines, Some(name)) => self.open(name),
-                (View::Pipelines, None) => {
-                    self.say(Tone::Muted, "Open a pipeline with Enter first");
-                    Vec::new()
-                }
-                (View::Pipeline(_), _) => {
-                    self.ui.view = View::Pipelines;
-                    Vec::new()
-                }
-            },
+            Intent::SwitchView => {
+                // Each half keeps its place; the filter belongs to the list it was typed in.
+                std::mem::swap(&mut self.ui.view, &mut self.ui.other_view);
+                self.ui.filter.clear();
+                self.ui.filtering = false;
+                self.poll()
+            }
             Intent::Filter => {
                 self.ui.filtering = true;
                 Vec::new()
@@ -251,6 +330,17 @@ impl App {
             Intent::RetryAll => self.ask_retry(RetryMode::AllActions),
             Intent::OlderExecution => self.step_execution(1),
             Intent::NewerExecution => self.step_execution(-1),
+            Intent::Redrive => self.ask_redrive(),
+            Intent::ToggleRunning => {
+                self.ui.show_running = !self.ui.show_running;
+                let text = if self.ui.show_running {
+                    "Showing running executions, and those a redrive fixed"
+                } else {
+                    "Showing failed, timed-out and aborted executions"
+                };
+                self.say(Tone::Muted, text);
+                self.poll()
+            }
         }
     }
 }

@@ -9,6 +9,8 @@ impl App {
             self.ui.help = false;
         } else if let View::Pipeline(_) = self.ui.view {
             self.ui.view = View::Pipelines;
+        } else if let View::Execution(_) = self.ui.view {
+            self.ui.view = View::Executions;
         } else if !self.ui.filter.is_empty() {
             self.ui.filter.clear();
         }
@@ -27,6 +29,16 @@ impl App {
             }
         }
         // Keep a visible row selected as the list narrows.
+        if self.ui.view == View::Executions {
+            let arns = self.execution_arns();
+            if !arns
+                .iter()
+                .any(|arn| Some(arn) == self.ui.selected_execution.as_ref())
+            {
+                self.ui.selected_execution = arns.into_iter().next();
+            }
+            return;
+        }
         let rows = self.rows();
         let still_visible = rows
             .iter()
@@ -88,6 +100,18 @@ impl App {
                 self.ui.selected_stage = step(self.ui.selected_stage, len);
                 self.ui.stage_chosen = true;
             }
+            View::Executions => {
+                let arns = self.execution_arns();
+                let current = arns
+                    .iter()
+                    .position(|arn| Some(arn) == self.ui.selected_execution.as_ref())
+                    .unwrap_or(0);
+                self.ui.selected_execution = arns.get(step(current, arns.len())).cloned();
+            }
+            View::Execution(_) => {
+                // The detail can be long (a JSON cause): the keys scroll it.
+                self.ui.detail_scroll = step(self.ui.detail_scroll as usize, 500) as u16;
+            }
         }
     }
 
@@ -124,7 +148,7 @@ impl App {
     pub fn open_pipeline(&self) -> Option<&str> {
         match &self.ui.view {
             View::Pipeline(name) => Some(name),
-            View::Pipelines => None,
+            _ => None,
         }
     }
 

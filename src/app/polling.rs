@@ -1,10 +1,26 @@
 //! What to read and how often: the wish list handed to the scheduler every tick.
 
 use super::*;
+use crate::model::{Execution, ExecutionStatus, MachineType};
+
+/// How many executions, from the top of the list, are described (error, redrive status)
+/// without being opened: about what a tall terminal shows.
+const DESCRIBED_ROWS: usize = 40;
+/// Read once, kept until something says it changed.
+const ONCE: SignedDuration = SignedDuration::from_hours(24);
+/// Soon: the data on screen is known to be behind.
+const SOON: SignedDuration = SignedDuration::from_secs(5);
 
 impl App {
-    /// Reads wanted now, most urgent first, each with how often it repeats.
+    /// Reads wanted now, most urgent first, each with how often it repeats. Each service
+    /// has its own quotas, so the order only matters within one.
     pub(super) fn wanted_reads(&self) -> Vec<(Read, SignedDuration)> {
+        let mut wanted = self.pipeline_reads();
+        wanted.extend(self.execution_reads());
+        wanted
+    }
+
+    fn pipeline_reads(&self) -> Vec<(Read, SignedDuration)> {
         let every = &self.schedule.intervals;
         let mut wanted = Vec::new();
         let focused = self.open_pipeline();
@@ -25,7 +41,7 @@ impl App {
                     every.structure
                 };
             wanted.push((Read::Structure(name.to_string()), structure_every));
-            wanted.push((Read::History(name.to_string()), every.history));
+            wanted.push((Read::PipelineHistory(name.to_string()), every.history));
             if let Some(id) = &self.ui.execution {
                 // A finished execution does not change; one still running is followed.
                 let running = self
@@ -61,7 +77,7 @@ impl App {
                 {
                     // An execution's pipeline version never changes: read it once.
                     wanted.push((
-                        Read::Execution {
+                        Read::PipelineExecution {
                             pipeline: name.to_string(),
                             id: run.pipeline_execution_id.clone(),
                         },
@@ -93,6 +109,103 @@ impl App {
         others.sort_by_key(|(rank, _, _)| *rank);
         wanted.extend(others.into_iter().map(|(_, read, every)| (read, every)));
         wanted
+    }
+
+    fn execution_reads(&self) -> Vec<(Read, SignedDuration)> {
+        let every = &self.schedule.intervals;
+        let sfn = &self.model.sfn;
+        let mut wanted = Vec::new();
+        if let Some(arn) = self.focused_execution() {
+            wanted.extend(self.open_execution_reads(&arn));
+        }
+        for arn in self.following_executions.keys() {
+            wanted.push((Read::DescribeExecution(arn.clone()), every.following));
+        }
+        wanted.push((Read::StateMachines, every.pipeline_list));
+        let filters = self.execution_filters();
+        for machine in sfn.machine_list() {
+            // EXPRESS machines have no executions to list (the API refuses).
+            if machine.machine_type != MachineType::Standard {
+                continue;
+            }
+            for filter in &filters {
+                let read = Read::Executions {
+                    machine: machine.state_machine_arn.clone(),
+                    filter: *filter,
+                };
+                wanted.push((read, every.executions));
+            }
+        }
+        // The list's error and redrive columns come from DescribeExecution.
+        for row in self.execution_rows().into_iter().take(DESCRIBED_ROWS) {
+            if let ExecutionRow::Execution { execution, .. } = row {
+                let read = Read::DescribeExecution(execution.execution_arn.clone());
+                wanted.push((read, self.describe_every(&execution)));
+            }
+        }
+        wanted
+    }
+
+    /// An execution on screen: its description, its history (read whole, once per change)
+    /// and its Map Runs.
+    fn open_execution_reads(&self, arn: &str) -> Vec<(Read, SignedDuration)> {
+        let every = &self.schedule.intervals;
+        let sfn = &self.model.sfn;
+        let mut wanted = Vec::new();
+        let execution = sfn.execution(arn);
+        let running = execution.as_ref().is_some_and(|e| {
+            matches!(
+                e.status,
+                ExecutionStatus::Running | ExecutionStatus::PendingRedrive
+            )
+        });
+        let describe_every = if self.following_executions.contains_key(arn) {
+            every.following
+        } else if running {
+            every.focused
+        } else {
+            every.executions
+        };
+        wanted.push((Read::DescribeExecution(arn.to_string()), describe_every));
+        let history = sfn.history(arn);
+        let history_every = match (history, &execution) {
+            (None, _) => SignedDuration::ZERO,
+            // Redriven since it was read, or it has stopped since: read it again.
+            (Some(h), Some(e))
+                if e.redrive_count
+                    .is_some_and(|n| n as usize != h.redrive_count) =>
+            {
+                SOON
+            }
+            (Some(h), _) if !h.ended && !running => SOON,
+            (Some(_), _) if running => every.active,
+            (Some(_), _) => ONCE,
+        };
+        wanted.push((Read::ExecutionHistory(arn.to_string()), history_every));
+        if history.is_some_and(|h| h.has_map_runs) {
+            let map_runs_every = if running { every.active } else { ONCE };
+            wanted.push((Read::MapRuns(arn.to_string()), map_runs_every));
+        }
+        wanted
+    }
+
+    /// A stopped execution does not change until it is redriven: describe it once, and
+    /// again only when the list says its status or redrive count moved.
+    fn describe_every(&self, execution: &Execution) -> SignedDuration {
+        let described = self.model.sfn.detail(&execution.execution_arn);
+        match described {
+            None => SignedDuration::ZERO,
+            Some(detail)
+                if detail.execution.status != execution.status
+                    || detail.execution.redrive_count != execution.redrive_count =>
+            {
+                SOON
+            }
+            Some(_) if execution.status == ExecutionStatus::Running => {
+                self.schedule.intervals.active
+            }
+            Some(_) => ONCE,
+        }
     }
 
     pub(super) fn poll(&mut self) -> Vec<Command> {

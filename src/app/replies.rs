@@ -1,6 +1,12 @@
 //! Folding AWS replies into the model, keeping the last good data when a read fails.
 
 use super::*;
+use crate::model::Tracked;
+
+/// The tracked dataset for `key`, made empty on first use.
+fn slot<K: Ord, T>(map: &mut BTreeMap<K, Tracked<T>>, key: K) -> &mut Tracked<T> {
+    map.entry(key).or_default()
+}
 
 impl App {
     pub(super) fn on_loaded(
@@ -43,7 +49,7 @@ impl App {
                     .or_default()
                     .succeed(structure, at);
             }
-            (Read::History(name), Ok(Payload::History(history))) => {
+            (Read::PipelineHistory(name), Ok(Payload::PipelineHistory(history))) => {
                 self.model
                     .histories
                     .entry(name)
@@ -51,14 +57,29 @@ impl App {
                     .succeed(history, at);
             }
             (Read::ActionRuns { pipeline, id }, Ok(Payload::ActionRuns(runs))) => {
-                self.model
-                    .action_runs
-                    .entry((pipeline, id))
-                    .or_default()
-                    .succeed(runs, at);
+                slot(&mut self.model.action_runs, (pipeline, id)).succeed(runs, at);
                 self.select_failed_stage();
             }
-            (Read::Execution { pipeline, id }, Ok(Payload::Execution(execution))) => {
+            (Read::StateMachines, Ok(Payload::StateMachines(machines))) => {
+                self.model.sfn.machines.succeed(machines, at);
+            }
+            (Read::Executions { machine, filter }, Ok(Payload::Executions(list))) => {
+                slot(&mut self.model.sfn.lists, (machine, filter)).succeed(list, at);
+            }
+            (Read::DescribeExecution(arn), Ok(Payload::ExecutionDetail(detail))) => {
+                slot(&mut self.model.sfn.details, arn.clone()).succeed(detail, at);
+                self.check_follow_execution(&arn);
+            }
+            (Read::ExecutionHistory(arn), Ok(Payload::ExecutionHistory(history))) => {
+                slot(&mut self.model.sfn.histories, arn).succeed(history, at);
+            }
+            (Read::MapRuns(arn), Ok(Payload::MapRuns(runs))) => {
+                slot(&mut self.model.sfn.map_runs, arn).succeed(runs, at);
+            }
+            (
+                Read::PipelineExecution { pipeline, id },
+                Ok(Payload::PipelineExecution(execution)),
+            ) => {
                 self.model
                     .executions
                     .entry((pipeline, id))
@@ -109,14 +130,14 @@ impl App {
                     .or_default()
                     .fail(message, at);
             }
-            Read::History(name) => {
+            Read::PipelineHistory(name) => {
                 self.model
                     .histories
                     .entry(name.clone())
                     .or_default()
                     .fail(message, at);
             }
-            Read::Execution { pipeline, id } => {
+            Read::PipelineExecution { pipeline, id } => {
                 self.model
                     .executions
                     .entry((pipeline.clone(), id.clone()))
@@ -134,6 +155,43 @@ impl App {
                         Tone::Failed,
                         format!("{pipeline}: execution history: {message}"),
                     );
+                }
+            }
+            Read::StateMachines => {
+                self.model.sfn.machines.fail(message.clone(), at);
+                if !error.is_throttling() {
+                    self.say(
+                        Tone::Failed,
+                        format!("Listing state machines failed: {message}"),
+                    );
+                }
+            }
+            Read::Executions { machine, filter } => {
+                slot(&mut self.model.sfn.lists, (machine.clone(), *filter))
+                    .fail(message.clone(), at);
+                if !self.ui.view.is_pipelines_section() && !error.is_throttling() {
+                    let name = self
+                        .model
+                        .sfn
+                        .machine(machine)
+                        .map_or(machine.as_str(), |m| &m.name);
+                    let text = format!("{name}: listing executions failed: {message}");
+                    self.say(Tone::Failed, text);
+                }
+            }
+            Read::DescribeExecution(arn) | Read::ExecutionHistory(arn) | Read::MapRuns(arn) => {
+                let sfn = &mut self.model.sfn;
+                match &read {
+                    Read::DescribeExecution(_) => {
+                        slot(&mut sfn.details, arn.clone()).fail(message.clone(), at)
+                    }
+                    Read::ExecutionHistory(_) => {
+                        slot(&mut sfn.histories, arn.clone()).fail(message.clone(), at)
+                    }
+                    _ => slot(&mut sfn.map_runs, arn.clone()).fail(message.clone(), at),
+                }
+                if self.ui.view == View::Execution(arn.clone()) && !error.is_throttling() {
+                    self.say(Tone::Failed, message);
                 }
             }
         }

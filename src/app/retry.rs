@@ -66,34 +66,23 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn confirm(&mut self) -> Vec<Command> {
-        let Some(confirm) = self.confirm.take() else {
+    /// A confirmed retry: sent unless one for the same stage is still on its way.
+    pub(super) fn send_retry(&mut self, plan: RetryPlan, context: WriteContext) -> Vec<Command> {
+        let key = (plan.pipeline_name.clone(), plan.stage_name.clone());
+        if !self.retries_in_flight.insert(key) {
+            self.say(Tone::Warning, "A retry of this stage is already being sent");
             return Vec::new();
-        };
-        match confirm.on_confirm {
-            Command::Retry { plan, context } => {
-                let key = (plan.pipeline_name.clone(), plan.stage_name.clone());
-                if self.settings.read_only {
-                    self.say(Tone::Warning, "read-only mode: nothing was sent");
-                    return Vec::new();
-                }
-                if !self.retries_in_flight.insert(key) {
-                    self.say(Tone::Warning, "A retry of this stage is already being sent");
-                    return Vec::new();
-                }
-                self.say(
-                    Tone::Running,
-                    format!(
-                        "Sending RetryStageExecution for {} / {} ({})…",
-                        plan.pipeline_name,
-                        plan.stage_name,
-                        plan.retry_mode.as_aws()
-                    ),
-                );
-                vec![Command::Retry { plan, context }]
-            }
-            other => vec![other],
         }
+        self.say(
+            Tone::Running,
+            format!(
+                "Sending RetryStageExecution for {} / {} ({})…",
+                plan.pipeline_name,
+                plan.stage_name,
+                plan.retry_mode.as_aws()
+            ),
+        );
+        vec![Command::Retry { plan, context }]
     }
 
     pub(super) fn on_retry_answer(

@@ -16,7 +16,7 @@ use aws_types::os_shim_internal::{Env, Fs};
 
 pub use codepipeline::PipelineClient;
 pub use error::{AwsError, ErrorKind};
-pub use sfn::{SfnClient, StatusFilter};
+pub use sfn::SfnClient;
 
 /// AWS sends times as epoch seconds; the domain uses jiff.
 pub(crate) fn timestamp(time: &aws_sdk_sfn::primitives::DateTime) -> Option<jiff::Timestamp> {
@@ -33,6 +33,22 @@ pub struct Connection {
     pub demo_credentials: bool,
     /// SDK attempts per read (1 = no SDK retry). Writes never retry, see `retry_stage`.
     pub max_attempts: u32,
+}
+
+/// Both services' clients, built from one configuration.
+#[derive(Clone, Debug)]
+pub struct Clients {
+    pub pipelines: PipelineClient,
+    pub sfn: SfnClient,
+}
+
+impl Clients {
+    pub fn new(config: &SdkConfig) -> Self {
+        Self {
+            pipelines: PipelineClient::new(config),
+            sfn: SfnClient::new(config),
+        }
+    }
 }
 
 impl Connection {

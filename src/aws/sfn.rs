@@ -4,42 +4,14 @@ use aws_config::SdkConfig;
 use aws_sdk_sfn::Client;
 use aws_sdk_sfn::operation::RequestId;
 use aws_sdk_sfn::types as sdk;
-use jiff::Timestamp;
 
 use super::error::{AwsError, from_sdk};
 use super::timestamp;
+use crate::action::RedriveReceipt;
 use crate::model::{
     Execution, ExecutionDetail, ExecutionStatus, HistoryEvent, ItemCounts, MachineType, MapRun,
-    RedriveStatus, StateMachine,
+    RedriveStatus, StateMachine, StatusFilter,
 };
-
-/// Which executions to list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StatusFilter {
-    Failed,
-    TimedOut,
-    Aborted,
-    Running,
-}
-
-impl StatusFilter {
-    pub const STOPPED_BADLY: [StatusFilter; 3] = [Self::Failed, Self::TimedOut, Self::Aborted];
-
-    fn as_sdk(self) -> sdk::ExecutionStatus {
-        match self {
-            Self::Failed => sdk::ExecutionStatus::Failed,
-            Self::TimedOut => sdk::ExecutionStatus::TimedOut,
-            Self::Aborted => sdk::ExecutionStatus::Aborted,
-            Self::Running => sdk::ExecutionStatus::Running,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct RedriveReceipt {
-    pub redrive_date: Option<Timestamp>,
-    pub request_id: Option<String>,
-}
 
 #[derive(Clone, Debug)]
 pub struct SfnClient {
@@ -91,7 +63,11 @@ impl SfnClient {
             .client
             .list_executions()
             .state_machine_arn(machine_arn)
-            .status_filter(filter.as_sdk())
+            .status_filter(status_of(filter))
+            .set_redrive_filter(
+                (filter == StatusFilter::RedrivenSucceeded)
+                    .then_some(sdk::ExecutionRedriveFilter::Redriven),
+            )
             .max_results(max)
             .send()
             .await
@@ -208,6 +184,16 @@ impl SfnClient {
             redrive_date: timestamp(out.redrive_date()),
             request_id: out.request_id().map(str::to_string),
         })
+    }
+}
+
+fn status_of(filter: StatusFilter) -> sdk::ExecutionStatus {
+    match filter {
+        StatusFilter::Failed => sdk::ExecutionStatus::Failed,
+        StatusFilter::TimedOut => sdk::ExecutionStatus::TimedOut,
+        StatusFilter::Aborted => sdk::ExecutionStatus::Aborted,
+        StatusFilter::Running => sdk::ExecutionStatus::Running,
+        StatusFilter::RedrivenSucceeded => sdk::ExecutionStatus::Succeeded,
     }
 }
 

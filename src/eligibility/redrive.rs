@@ -69,7 +69,8 @@ impl RedriveReason {
                 started.strftime("%Y-%m-%d")
             ),
             Self::HistoryTooLong { events } => format!(
-                "its history has {events} events; a redrive needs fewer than {HISTORY_LIMIT}"
+                "its history has {} events; a redrive needs fewer than 24,999",
+                thousands(*events)
             ),
             Self::NotRedrivable { aws_reason } => match aws_reason {
                 Some(reason) => format!("AWS says it cannot be redriven: {reason}"),
@@ -165,8 +166,50 @@ pub fn redrive_plan(input: &RedriveInput) -> Result<RedrivePlan, Vec<RedriveReas
     })
 }
 
-/// Time left to redrive a stopped execution; None when it has not stopped.
+/// 24999 → "24,999".
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// AWS's `redriveStatusReason`, in the words an on-call engineer needs.
+pub fn plain_reason(reason: &str) -> String {
+    let lower = reason.to_lowercase();
+    let plain = if lower.contains("running") {
+        "it is still running"
+    } else if lower.contains("succeeded") {
+        "it succeeded"
+    } else if lower.contains("redrivable period") || lower.contains("14 days") {
+        "the 14-day redrive window has closed"
+    } else if lower.contains("event") && lower.contains("limit") {
+        "its history reached the 25,000-event limit"
+    } else if lower.contains("before") && (lower.contains("launch") || lower.contains("2023")) {
+        "it started before redrive existed (15 Nov 2023)"
+    } else if lower.contains("execution time") || lower.contains("one year") {
+        "it passed the maximum execution time"
+    } else if lower.contains("deleting") || lower.contains("deleted") {
+        "its state machine is being deleted"
+    } else {
+        return reason.to_string();
+    };
+    format!("{plain} ({reason})")
+}
+
+/// Time left to redrive a failed, timed-out or aborted execution; None for others.
 pub fn window_left(execution: &Execution, now: Timestamp) -> Option<SignedDuration> {
+    if !matches!(
+        execution.status,
+        ExecutionStatus::Failed | ExecutionStatus::TimedOut | ExecutionStatus::Aborted
+    ) {
+        return None;
+    }
     let stop = execution.stop_date?;
     Some((REDRIVE_WINDOW - now.duration_since(stop)).max(SignedDuration::ZERO))
 }
@@ -186,10 +229,9 @@ fn reruns(failure: Option<&Failure>, map_run: Option<&MapRun>) -> Vec<String> {
     let mut lines = Vec::new();
     match failure.and_then(|f| f.state.as_deref()) {
         Some(state) => lines.push(format!(
-            "re-runs {state} and the steps after it; steps that succeeded are not run again"
+            "{state} and the steps after it; steps that succeeded are not run again"
         )),
-        None => lines
-            .push("re-runs the unsuccessful steps; steps that succeeded are not run again".into()),
+        None => lines.push("the unsuccessful steps; steps that succeeded are not run again".into()),
     }
     for step in failure.map(|f| f.path.as_slice()).unwrap_or_default() {
         match step {
@@ -366,6 +408,23 @@ mod tests {
     }
 
     #[test]
+    fn aws_reasons_in_plain_words() {
+        assert!(
+            plain_reason("Execution redrivable period exceeded")
+                .starts_with("the 14-day redrive window")
+        );
+        assert!(
+            plain_reason("Execution history event limit exceeded")
+                .starts_with("its history reached")
+        );
+        assert!(
+            plain_reason("Execution was started before the launch of RedriveExecution")
+                .contains("15 Nov 2023")
+        );
+        assert_eq!(plain_reason("something new"), "something new");
+    }
+
+    #[test]
     fn child_of_a_map_run() {
         let execution = execution("FAILED");
         let detail = detail(&execution, Some("REDRIVABLE_BY_MAP_RUN"), None);
@@ -421,7 +480,7 @@ mod tests {
         input.failure = Some(&failure);
         let plan = redrive_plan(&input).unwrap();
         assert_eq!(plan.failed_state.as_deref(), Some("Resize"));
-        assert!(plan.reruns[0].starts_with("re-runs Resize"));
+        assert!(plan.reruns[0].starts_with("Resize and the steps after it"));
         assert!(plan.reruns[1].contains("inside EachItem"));
     }
 }

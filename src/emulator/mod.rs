@@ -75,12 +75,12 @@ pub fn new_id() -> String {
 }
 
 /// Pages `rows` the way AWS does: `maxResults` (capped), and an opaque `nextToken`.
-pub fn page(
-    rows: Vec<Value>,
+pub fn page<T: Clone>(
+    rows: Vec<T>,
     input: &Value,
     page_size: usize,
     max_allowed: usize,
-) -> (Vec<Value>, Option<String>) {
+) -> (Vec<T>, Option<String>) {
     let asked = input
         .get("maxResults")
         .and_then(Value::as_u64)
@@ -94,10 +94,7 @@ pub fn page(
         .and_then(|offset| offset.parse::<usize>().ok())
         .unwrap_or(0);
     let end = (start + size).min(rows.len());
-    let items = rows
-        .get(start..end)
-        .map(<[Value]>::to_vec)
-        .unwrap_or_default();
+    let items = rows.get(start..end).map(<[T]>::to_vec).unwrap_or_default();
     let next = (end < rows.len()).then(|| format!("page-{end}"));
     (items, next)
 }

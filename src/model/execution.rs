@@ -110,6 +110,24 @@ pub struct ItemCounts {
     pub failures_not_redrivable: Option<i64>,
 }
 
+/// Which executions to list: ListExecutions takes one status at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum StatusFilter {
+    Failed,
+    TimedOut,
+    Aborted,
+    Running,
+    /// Redriven, then succeeded (statusFilter SUCCEEDED with redriveFilter REDRIVEN).
+    RedrivenSucceeded,
+}
+
+impl StatusFilter {
+    /// The ones the on-call engineer is here for.
+    pub const STOPPED_BADLY: [StatusFilter; 3] = [Self::Failed, Self::TimedOut, Self::Aborted];
+    /// Shown as well on request: what is running, and what a redrive fixed.
+    pub const ALSO_ACTIVE: [StatusFilter; 2] = [Self::Running, Self::RedrivenSucceeded];
+}
+
 /// Step Functions ARNs end in `…:stateMachine:NAME` and `…:execution:MACHINE:NAME`.
 pub fn machine_name_of(execution_arn: &str) -> Option<&str> {
     let mut parts = execution_arn.rsplitn(3, ':');

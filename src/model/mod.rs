@@ -6,6 +6,7 @@ pub mod freshness;
 pub mod history;
 pub mod overview;
 pub mod pipeline;
+pub mod sfn;
 pub mod status;
 
 use std::collections::BTreeMap;
@@ -15,6 +16,7 @@ pub use failure::{CaughtFrom, Failure, PathStep, find_failure, pretty_cause};
 pub use freshness::{Freshness, Tracked, ago};
 pub use history::{ActionRun, stages_of_execution, version_of_execution};
 pub use pipeline::*;
+pub use sfn::{ExecutionHistory, SfnModel};
 pub use status::{
     ActionStatus, ExecutionStatus, PipelineExecutionStatus, RedriveStatus, StageStatus, StatusLook,
     Tone,
@@ -32,6 +34,7 @@ pub struct Model {
     pub histories: BTreeMap<String, Tracked<Vec<PipelineExecution>>>,
     /// `ListActionExecutions` for one execution, keyed by (pipeline, execution id).
     pub action_runs: BTreeMap<(String, String), Tracked<Vec<ActionRun>>>,
+    pub sfn: SfnModel,
 }
 
 impl Model {

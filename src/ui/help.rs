@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use super::{Theme, centered, fit};
 use crate::keymap;
 
-pub fn render(theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(theme: &Theme, frame: &mut Frame, area: Rect, scroll: u16) {
     let mut lines = Vec::new();
     for (title, rows) in keymap::help_sections() {
         lines.push(Line::from(Span::styled(title, theme.title)));
@@ -25,8 +25,14 @@ pub fn render(theme: &Theme, frame: &mut Frame, area: Rect) {
     ]));
     let popup = centered(area, 72, lines.len() as u16 + 2);
     let block = Block::bordered()
-        .title(Span::styled(" Keys (any key closes) ", theme.title))
+        .title(Span::styled(
+            " Keys · j/k scroll · any other key closes ",
+            theme.title,
+        ))
         .border_style(theme.border);
     frame.render_widget(Clear, popup);
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(block).scroll((scroll, 0)),
+        popup,
+    );
 }

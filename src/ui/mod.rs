@@ -2,6 +2,8 @@
 
 mod confirm;
 mod detail;
+mod execution;
+mod executions;
 mod help;
 mod pipelines;
 mod stages;
@@ -30,12 +32,14 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     match &app.ui.view {
         View::Pipelines => pipelines::render(app, theme, frame, body),
         View::Pipeline(name) => stages::render(app, theme, frame, body, name),
+        View::Executions => executions::render(app, theme, frame, body),
+        View::Execution(arn) => execution::render(app, theme, frame, body, arn),
     }
     render_status(app, theme, frame, status);
     render_footer(app, theme, frame, footer);
     if app.ui.help {
         // The whole screen: at 80×24 every binding fits.
-        help::render(theme, frame, frame.area());
+        help::render(theme, frame, frame.area(), app.ui.help_scroll);
     }
     if let Some(dialog) = &app.confirm {
         confirm::render(dialog, theme, frame, body);
@@ -56,12 +60,21 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if settings.read_only {
         spans.push(Span::styled(" · READ-ONLY", theme.warning));
     }
-    let list = &app.model.pipelines;
-    let count = list.data.as_ref().map_or(0, Vec::len);
-    let freshness = match list.loaded_at() {
-        Some(at) => format!(" │ {count} pipelines · listed {}", ago(app.now, at)),
-        None if list.error().is_some() => " │ pipelines not listed".to_string(),
-        None => " │ loading…".to_string(),
+    // The half on screen says how fresh its list is; the other half just how big.
+    let pipelines = &app.model.pipelines;
+    let machines = &app.model.sfn.machines;
+    let count =
+        |n: Option<usize>, what: &str| n.map_or(format!("… {what}"), |n| format!("{n} {what}"));
+    let pipeline_count = count(pipelines.data.as_ref().map(Vec::len), "pipelines");
+    let machine_count = count(machines.data.as_ref().map(Vec::len), "state machines");
+    let (this, listed, other) = if app.ui.view.is_pipelines_section() {
+        (pipeline_count, pipelines.loaded_at(), machine_count)
+    } else {
+        (machine_count, machines.loaded_at(), pipeline_count)
+    };
+    let freshness = match listed {
+        Some(at) => format!(" │ {this} · listed {} · {other}", ago(app.now, at)),
+        None => format!(" │ {this} · loading… · {other}"),
     };
     spans.push(Span::styled(freshness, theme.label));
     if let Some(until) = app.schedule.paused_until(app.now) {

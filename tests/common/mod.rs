@@ -9,7 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use unstick::action::{Action, Read};
 use unstick::app::{App, Settings};
-use unstick::aws::{self, Connection, PipelineClient, SfnClient};
+use unstick::aws::{self, Clients, Connection, PipelineClient, SfnClient};
 use unstick::emulator::{self, Emulator, EmulatorOptions, Scenario};
 use unstick::poller::Schedule;
 use unstick::runner;
@@ -40,6 +40,12 @@ pub async fn client_for(emulator: &Emulator) -> PipelineClient {
     client_with(Connection::emulator(emulator.endpoint_url(), "us-east-1")).await
 }
 
+/// Both real SDK clients for the emulator.
+pub async fn clients_for(emulator: &Emulator) -> Clients {
+    let connection = Connection::emulator(emulator.endpoint_url(), "us-east-1");
+    Clients::new(&aws::sdk_config(&connection).await)
+}
+
 pub async fn sfn_client_for(emulator: &Emulator) -> SfnClient {
     let connection = Connection::emulator(emulator.endpoint_url(), "us-east-1");
     SfnClient::new(&aws::sdk_config(&connection).await)
@@ -60,14 +66,14 @@ pub fn settings(read_only: bool) -> Settings {
 
 /// An app that has read everything a person would see, all at `t0`.
 pub async fn loaded_app(emulator: &Emulator, read_only: bool) -> App {
-    let client = client_for(emulator).await;
+    let clients = clients_for(emulator).await;
     let mut app = App::new(settings(read_only), Schedule::default(), t0());
-    runner::load_everything(&mut app, &client, t0()).await;
+    runner::load_everything(&mut app, &clients, t0()).await;
     app
 }
 
-pub async fn load(app: &mut App, client: &PipelineClient, read: Read) {
-    let result = runner::fetch(client, &read).await;
+pub async fn load(app: &mut App, clients: &Clients, read: Read) {
+    let result = runner::fetch(clients, &read).await;
     app.update(Action::Loaded {
         read,
         at: t0(),

@@ -390,11 +390,13 @@ impl StepFunctions {
         page_size: usize,
     ) -> Result<Value, ApiError> {
         let run = &self.runs[self.run_index(input, "GetExecutionHistory")?];
-        let mut rows: Vec<Value> = run.visible(now).map(Event::to_json).collect();
+        // Page first, then write JSON: histories run to 25,000 events.
+        let mut rows: Vec<&Event> = run.visible(now).collect();
         if input.get("reverseOrder").and_then(Value::as_bool) == Some(true) {
             rows.reverse();
         }
         let (items, next) = page(rows, input, page_size.min(1000), 1000);
+        let items: Vec<Value> = items.into_iter().map(Event::to_json).collect();
         let mut out = json!({ "events": items });
         if let Some(token) = next {
             out["nextToken"] = json!(token);

@@ -1,0 +1,110 @@
+//! The executions list: what it shows, in which order, and opening one.
+
+use super::*;
+use crate::eligibility::{format_window, window_left};
+use crate::model::{Execution, ExecutionDetail, MachineType, StatusFilter};
+
+/// One row of the executions list.
+#[derive(Debug, Clone)]
+pub enum ExecutionRow<'a> {
+    Execution {
+        execution: Box<Execution>,
+        machine: &'a str,
+        detail: Option<&'a ExecutionDetail>,
+        /// Redrive window left, for stopped executions.
+        window: Option<String>,
+    },
+    /// EXPRESS machines keep no executions to list or redrive; they are shown so that
+    /// nobody wonders where they went.
+    Express { machine: &'a str },
+}
+
+impl App {
+    /// The statuses listed now.
+    pub fn execution_filters(&self) -> Vec<StatusFilter> {
+        let mut filters = StatusFilter::STOPPED_BADLY.to_vec();
+        if self.ui.show_running {
+            filters.extend(StatusFilter::ALSO_ACTIVE);
+        }
+        filters
+    }
+
+    /// The list as shown: filtered by machine or execution name, most recent first.
+    pub fn execution_rows(&self) -> Vec<ExecutionRow<'_>> {
+        let needle = self.ui.filter.to_lowercase();
+        let matches = |text: &str| text.to_lowercase().contains(&needle);
+        let sfn = &self.model.sfn;
+        let mut executions: Vec<Execution> = sfn
+            .executions(&self.execution_filters())
+            .into_iter()
+            .filter(|e| {
+                let machine = sfn
+                    .machine(&e.state_machine_arn)
+                    .map_or("", |m| m.name.as_str());
+                matches(&e.name) || matches(machine)
+            })
+            .collect();
+        executions.sort_by_key(|e| std::cmp::Reverse(e.stop_date.or(e.start_date)));
+        let mut rows: Vec<ExecutionRow> = executions
+            .into_iter()
+            .map(|execution| {
+                let machine = sfn
+                    .machine(&execution.state_machine_arn)
+                    .map_or("?", |m| m.name.as_str());
+                let detail = sfn.detail(&execution.execution_arn);
+                let window = window_left(&execution, self.now).map(format_window);
+                ExecutionRow::Execution {
+                    execution: Box::new(execution),
+                    machine,
+                    detail,
+                    window,
+                }
+            })
+            .collect();
+        rows.extend(
+            sfn.machine_list()
+                .iter()
+                .filter(|m| m.machine_type == MachineType::Express && matches(&m.name))
+                .map(|m| ExecutionRow::Express { machine: &m.name }),
+        );
+        rows
+    }
+
+    /// The ARNs of the listed executions, in order.
+    pub fn execution_arns(&self) -> Vec<String> {
+        self.execution_rows()
+            .into_iter()
+            .filter_map(|row| match row {
+                ExecutionRow::Execution { execution, .. } => Some(execution.execution_arn.clone()),
+                ExecutionRow::Express { .. } => None,
+            })
+            .collect()
+    }
+
+    /// The selected execution; the first one when nothing is selected yet.
+    pub fn selected_execution_arn(&self) -> Option<String> {
+        let arns = self.execution_arns();
+        arns.iter()
+            .find(|arn| Some(*arn) == self.ui.selected_execution.as_ref())
+            .or(arns.first())
+            .cloned()
+    }
+
+    /// The execution the Executions half is about: the one open, else the selected row.
+    pub fn focused_execution(&self) -> Option<String> {
+        match &self.ui.view {
+            View::Execution(arn) => Some(arn.clone()),
+            View::Executions => self.selected_execution_arn(),
+            _ => None,
+        }
+    }
+
+    pub(super) fn open_execution(&mut self, arn: String) -> Vec<Command> {
+        self.ui.selected_execution = Some(arn.clone());
+        self.ui.detail_scroll = 0;
+        self.ui.view = View::Execution(arn.clone());
+        // What is on screen now should be what AWS says now.
+        self.schedule.expire(&Read::DescribeExecution(arn));
+        self.poll()
+    }
+}

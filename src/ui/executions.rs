@@ -1,0 +1,189 @@
+//! The executions list: failed, timed-out and aborted executions of every STANDARD state
+//! machine, newest first, with why they stopped and whether they can be redriven.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+
+use super::{Theme, look};
+use crate::app::{App, ExecutionRow};
+use crate::model::{RedriveStatus, StatusLook, Tone, ago};
+
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let rows = app.execution_rows();
+    let sfn = &app.model.sfn;
+    let mut title = vec![Span::styled(
+        format!(" Executions ({}) ", rows.len()),
+        theme.title,
+    )];
+    let shown = if app.ui.show_running {
+        "failed, timed out, aborted, running, redriven "
+    } else {
+        "failed, timed out, aborted "
+    };
+    title.push(Span::styled(format!("· {shown}"), theme.label));
+    if app.ui.filtering || !app.ui.filter.is_empty() {
+        let cursor = if app.ui.filtering { "▏" } else { "" };
+        title.push(Span::styled(
+            format!("filter: {}{cursor} ", app.ui.filter),
+            theme.key,
+        ));
+    }
+    let unreadable = sfn.lists.values().filter(|t| t.error().is_some()).count();
+    if unreadable > 0 {
+        title.push(Span::styled(
+            format!("⚠ {unreadable} lists not read "),
+            theme.warning,
+        ));
+    }
+    let block = Block::bordered()
+        .title(Line::from(title))
+        .border_style(theme.border);
+
+    if rows.is_empty() {
+        let text = match (sfn.machines.data.as_ref(), sfn.machines.error()) {
+            (_, Some(error)) => format!("Could not list state machines: {error}"),
+            (None, None) => "Listing state machines…".to_string(),
+            (Some(machines), None) if machines.is_empty() => {
+                "No state machines in this region.".to_string()
+            }
+            (Some(_), None) if !app.ui.filter.is_empty() => {
+                "No execution matches the filter.".to_string()
+            }
+            (Some(_), None) => {
+                "No failed, timed-out or aborted executions. Press a to see running ones too."
+                    .to_string()
+            }
+        };
+        frame.render_widget(Paragraph::new(text).block(block), area);
+        return;
+    }
+
+    let wide = area.width >= 120;
+    let selected = rows
+        .iter()
+        .position(|row| matches!(row, ExecutionRow::Execution { execution, .. } if Some(&execution.execution_arn) == app.ui.selected_execution.as_ref()))
+        .unwrap_or(0);
+    let fits = (area.height as usize).saturating_sub(3).max(1);
+    let first = (selected + 1).saturating_sub(fits);
+    let table_rows: Vec<Row> = rows
+        .iter()
+        .skip(first)
+        .take(fits)
+        .map(|row| match row {
+            ExecutionRow::Execution {
+                execution,
+                machine,
+                detail,
+                window,
+            } => {
+                let (glyph, word, style) = look(theme, Some(&execution.status));
+                let stopped = execution
+                    .stop_date
+                    .map_or_else(|| "—".to_string(), |at| ago(app.now, at));
+                let error = detail.and_then(|d| d.error.clone()).unwrap_or_default();
+                let redrive_status = detail.and_then(|d| d.redrive_status.as_ref());
+                let (redrive_glyph, redrive_tone) = match redrive_status {
+                    Some(status) => (status.glyph(), status.tone()),
+                    None => ("?", Tone::Muted),
+                };
+                let window = window.clone().unwrap_or_else(|| "—".into());
+                let mut cells = vec![Cell::from(Span::styled(format!("{glyph} {word}"), style))];
+                if wide {
+                    let status_word = match (redrive_status, detail) {
+                        (Some(status), _) => status.word().to_string(),
+                        (None, Some(_)) => "unknown".to_string(),
+                        (None, None) => "…".to_string(),
+                    };
+                    let count = execution
+                        .redrive_count
+                        .map_or("?".to_string(), |n| n.to_string());
+                    cells.extend([
+                        Cell::from(machine.to_string()),
+                        Cell::from(execution.name.clone()),
+                        Cell::from(Span::styled(stopped, theme.label)),
+                        Cell::from(Span::styled(error, theme.failed)),
+                        Cell::from(Span::styled(status_word, theme.tone(redrive_tone))),
+                        Cell::from(count),
+                        Cell::from(Span::styled(window, theme.label)),
+                    ]);
+                } else {
+                    cells.extend([
+                        Cell::from(format!("{machine}/{}", execution.name)),
+                        Cell::from(Span::styled(error, theme.failed)),
+                        Cell::from(Span::styled(stopped, theme.label)),
+                        Cell::from(Span::styled(
+                            format!("{redrive_glyph} {window}"),
+                            theme.tone(redrive_tone),
+                        )),
+                    ]);
+                }
+                Row::new(cells)
+            }
+            ExecutionRow::Express { machine } => {
+                let note = "not listed, cannot be redriven";
+                let mut cells = vec![
+                    Cell::from(Span::styled("— EXPRESS", theme.muted)),
+                    Cell::from(machine.to_string()),
+                ];
+                if wide {
+                    cells.push(Cell::from(""));
+                    cells.push(Cell::from(""));
+                }
+                cells.push(Cell::from(Span::styled(note, theme.muted)));
+                Row::new(cells)
+            }
+        })
+        .collect();
+
+    let (header, widths): (Vec<&str>, Vec<Constraint>) = if wide {
+        (
+            vec![
+                "Status",
+                "State machine",
+                "Execution",
+                "Stopped",
+                "Error",
+                "Redrive",
+                "#",
+                "Window",
+            ],
+            vec![
+                Constraint::Length(12),
+                Constraint::Fill(2),
+                Constraint::Fill(2),
+                Constraint::Length(9),
+                Constraint::Fill(3),
+                Constraint::Length(22),
+                Constraint::Length(3),
+                Constraint::Length(8),
+            ],
+        )
+    } else {
+        (
+            vec!["Status", "Execution", "Error", "Stopped", "Redrive"],
+            vec![
+                Constraint::Length(12),
+                Constraint::Fill(3),
+                Constraint::Fill(2),
+                Constraint::Length(8),
+                Constraint::Length(9),
+            ],
+        )
+    };
+    let table = Table::new(table_rows, widths)
+        .header(Row::new(header).style(theme.title))
+        .block(block)
+        .row_highlight_style(theme.selected)
+        .highlight_symbol("▶");
+    let mut state = TableState::default().with_selected(Some(selected - first));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// The redrive status in words, for the detail view.
+pub fn redrive_status_words(status: Option<&RedriveStatus>) -> String {
+    status.map_or("unknown (the service did not report it)".to_string(), |s| {
+        s.word().to_string()
+    })
+}
