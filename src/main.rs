@@ -158,11 +158,11 @@ async fn run_report(global: GlobalArgs, json: bool) -> color_eyre::Result<ExitCo
     if let Some(problem) = problem {
         return Err(eyre!(problem));
     }
-    let model = report::collect(&clients)
+    let app = report::collect(&clients, settings)
         .await
         .map_err(|error| eyre!(error))?;
     let now = jiff::Timestamp::now();
-    let report = report::build(&model, settings.region, settings.read_only, now);
+    let report = report::build(&app, now);
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -93,6 +93,23 @@ async fn report_prints_what_is_failing() {
         "{orders}"
     );
     assert!(text.contains("5 of 9 pipelines failing"), "{text}");
+    let execution = text
+        .lines()
+        .find(|l| l.starts_with("order-fulfilment"))
+        .expect("execution row");
+    for word in [
+        "order-58211",
+        "FAILED",
+        "ChargeCard",
+        "PaymentGatewayTimeout",
+        "yes (",
+    ] {
+        assert!(execution.contains(word), "{word} missing in {execution}");
+    }
+    assert!(
+        text.contains("7 executions failed, timed out or aborted"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -156,6 +173,43 @@ async fn report_json_has_stages_actions_and_eligibility() {
             .unwrap()
             .contains("changed since")
     );
+
+    // Step Functions: the failed state, error, cause and redrive verdict of each.
+    assert_eq!(report["stateMachineCount"], 7);
+    let executions = report["executions"].as_array().unwrap();
+    assert_eq!(executions.len(), 7);
+    let by_name = |name: &str| {
+        executions
+            .iter()
+            .find(|e| e["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let order = by_name("order-58211");
+    assert_eq!(order["stateMachineName"], "order-fulfilment");
+    assert_eq!(order["failedState"], "ChargeCard");
+    assert_eq!(order["error"], "PaymentGatewayTimeout");
+    assert!(
+        order["cause"]
+            .as_str()
+            .unwrap()
+            .contains("gateway did not answer")
+    );
+    assert_eq!(order["redriveStatus"], "REDRIVABLE");
+    assert_eq!(order["redrive"]["reasons"][0]["reason"], "readOnly");
+    let report_run = by_name("report-2026-11-21");
+    assert_eq!(report_run["failedState"], "UploadToS3");
+    assert_eq!(report_run["path"][0]["name"], "BuildOutputs");
+    let old = by_name("sync-1031");
+    let reasons: Vec<&str> = old["redrive"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap())
+        .collect();
+    assert!(reasons.contains(&"windowClosed"), "{reasons:?}");
+    let batch = by_name("batch-3117");
+    assert_eq!(batch["mapRuns"][0]["itemCounts"]["failed"], 37);
 }
 
 #[tokio::test]
@@ -195,13 +249,13 @@ async fn unknown_profile() {
 async fn expired_credentials() {
     let emulator = demo_emulator().await;
     emulator.inject(
-        Some("ListPipelines"),
+        None,
         Fault::Error(ApiError::new(
             400,
             "ExpiredTokenException",
             "The security token included in the request is expired",
         )),
-        5,
+        50,
     );
     let home = tempfile::tempdir().unwrap();
     let url = emulator.endpoint_url();

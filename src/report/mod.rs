@@ -1,19 +1,20 @@
 //! `unstick report`: what is failing now, as a table or JSON, then exit.
 
-use std::collections::BTreeSet;
-use std::fmt::Write as _;
-use std::sync::Arc;
+mod collect;
+mod executions;
+mod table;
 
 use jiff::Timestamp;
 use serde::Serialize;
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
 
-use crate::aws::{AwsError, Clients};
-use crate::eligibility::{Reason, RetryMode, gather, retry_plan};
+use crate::app::App;
+use crate::eligibility::{Reason, RetryMode, retry_plan};
 use crate::model::overview::{Health, overview};
-use crate::model::{Model, StageStatus, StatusLook, ago};
-use crate::runner::READS_IN_FLIGHT;
+use crate::model::{StageStatus, StatusLook};
+
+pub use collect::collect;
+pub use executions::ExecutionReport;
+pub use table::table;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -21,8 +22,14 @@ pub struct Report {
     pub generated_at: Timestamp,
     pub region: Option<String>,
     pub pipeline_count: usize,
+    /// Why pipelines could not be listed, if they could not.
+    pub pipelines_error: Option<String>,
     /// Failing pipelines, and those that could not be read.
     pub pipelines: Vec<PipelineReport>,
+    pub state_machine_count: usize,
+    pub state_machines_error: Option<String>,
+    /// Failed, timed-out and aborted executions of STANDARD state machines, newest first.
+    pub executions: Vec<ExecutionReport>,
 }
 
 #[derive(Debug, Serialize)]
@@ -83,65 +90,8 @@ pub struct ReasonReport {
     pub message: String,
 }
 
-/// Reads everything the report needs: the list, every state, and the pipeline version
-/// of each failed execution (the retry rules need it).
-pub async fn collect(clients: &Clients) -> Result<Model, AwsError> {
-    let client = &clients.pipelines;
-    let mut model = Model::default();
-    let list = client.list_pipelines().await?;
-    let names: Vec<String> = list.iter().map(|p| p.name.clone()).collect();
-    model.pipelines.succeed(list, Timestamp::now());
-
-    let permits = Arc::new(Semaphore::new(READS_IN_FLIGHT));
-    let mut states = JoinSet::new();
-    for name in names {
-        let (client, permits) = (client.clone(), permits.clone());
-        states.spawn(async move {
-            let _permit = permits.acquire().await;
-            let result = client.pipeline_state(&name).await;
-            (name, result)
-        });
-    }
-    let mut failed_runs = BTreeSet::new();
-    while let Some(Ok((name, result))) = states.join_next().await {
-        let tracked = model.states.entry(name.clone()).or_default();
-        match result {
-            Ok(state) => {
-                for stage in &state.stages {
-                    if let Some(run) = stage
-                        .latest_execution
-                        .as_ref()
-                        .filter(|r| r.status == StageStatus::Failed)
-                    {
-                        failed_runs.insert((name.clone(), run.pipeline_execution_id.clone()));
-                    }
-                }
-                tracked.succeed(state, Timestamp::now());
-            }
-            Err(error) => tracked.fail(error.message, Timestamp::now()),
-        }
-    }
-
-    let mut executions = JoinSet::new();
-    for (pipeline, id) in failed_runs {
-        let (client, permits) = (client.clone(), permits.clone());
-        executions.spawn(async move {
-            let _permit = permits.acquire().await;
-            let result = client.pipeline_execution(&pipeline, &id).await;
-            (pipeline, id, result)
-        });
-    }
-    while let Some(Ok((pipeline, id, result))) = executions.join_next().await {
-        let tracked = model.executions.entry((pipeline, id)).or_default();
-        match result {
-            Ok(execution) => tracked.succeed(execution, Timestamp::now()),
-            Err(error) => tracked.fail(error.message, Timestamp::now()),
-        }
-    }
-    Ok(model)
-}
-
-pub fn build(model: &Model, region: Option<String>, read_only: bool, now: Timestamp) -> Report {
+pub fn build(app: &App, now: Timestamp) -> Report {
+    let model = &app.model;
     let mut pipelines = Vec::new();
     for name in model.pipeline_names() {
         let tracked = model.states.get(name);
@@ -159,7 +109,7 @@ pub fn build(model: &Model, region: Option<String>, read_only: bool, now: Timest
                     .map(|stage| {
                         let failed = stage.status() == Some(&StageStatus::Failed);
                         let retry = failed.then(|| {
-                            let input = gather(model, name, stage, false, read_only);
+                            let input = app.retry_input(name, stage);
                             RetryReport {
                                 failed_actions: verdict(retry_plan(
                                     &input,
@@ -208,9 +158,13 @@ pub fn build(model: &Model, region: Option<String>, read_only: bool, now: Timest
     }
     Report {
         generated_at: now,
-        region,
+        region: app.settings.region.clone(),
         pipeline_count: model.pipeline_names().len(),
+        pipelines_error: model.pipelines.error().map(str::to_string),
         pipelines,
+        state_machine_count: model.sfn.machine_list().len(),
+        state_machines_error: model.sfn.machines.error().map(str::to_string),
+        executions: executions::build(app, now),
     }
 }
 
@@ -235,83 +189,4 @@ fn verdict(result: Result<crate::eligibility::RetryPlan, Vec<Reason>>) -> Verdic
                 .collect(),
         },
     }
-}
-
-/// A plain table: one row per failed action (or per unreadable pipeline).
-pub fn table(report: &Report, now: Timestamp) -> String {
-    let mut rows: Vec<[String; 6]> = vec![[
-        "PIPELINE".into(),
-        "STAGE".into(),
-        "ACTION".into(),
-        "ERROR".into(),
-        "CHANGED".into(),
-        "RETRY".into(),
-    ]];
-    for pipeline in &report.pipelines {
-        if let Some(error) = &pipeline.error {
-            rows.push([
-                pipeline.pipeline_name.clone(),
-                "-".into(),
-                "-".into(),
-                error.clone(),
-                "-".into(),
-                "-".into(),
-            ]);
-        }
-        for stage in pipeline.stages.iter().filter(|s| s.retry.is_some()) {
-            let retry = stage.retry.as_ref().expect("filtered");
-            let retry_text = if retry.failed_actions.eligible {
-                format!("yes: re-runs {}", retry.failed_actions.reruns.join(", "))
-            } else {
-                let reasons: Vec<&str> = retry
-                    .failed_actions
-                    .reasons
-                    .iter()
-                    .map(|r| r.message.as_str())
-                    .collect();
-                format!("no: {}", reasons.join("; "))
-            };
-            for action in stage
-                .actions
-                .iter()
-                .filter(|a| a.status.as_deref() == Some("Failed"))
-            {
-                rows.push([
-                    pipeline.pipeline_name.clone(),
-                    stage.stage_name.clone(),
-                    action.action_name.clone(),
-                    action.error_code.clone().unwrap_or_default(),
-                    action
-                        .last_status_change
-                        .map(|at| ago(now, at))
-                        .unwrap_or_default(),
-                    retry_text.clone(),
-                ]);
-            }
-        }
-    }
-    let mut widths = [0usize; 5];
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row.iter()) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    for row in &rows {
-        for (cell, width) in row.iter().zip(widths) {
-            let _ = write!(out, "{cell:width$}  ");
-        }
-        let _ = writeln!(out, "{}", row[5]);
-    }
-    let failing = report
-        .pipelines
-        .iter()
-        .filter(|p| p.error.is_none())
-        .count();
-    let _ = writeln!(
-        out,
-        "\n{failing} of {} pipelines failing",
-        report.pipeline_count
-    );
-    out
 }

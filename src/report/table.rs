@@ -1,0 +1,159 @@
+//! The report as plain tables: one row per failed action, one per failed execution.
+
+use std::fmt::Write as _;
+
+use jiff::Timestamp;
+
+use super::{ExecutionReport, PipelineReport, Report};
+use crate::model::ago;
+
+pub fn table(report: &Report, now: Timestamp) -> String {
+    let mut out = String::new();
+    match &report.pipelines_error {
+        Some(error) => {
+            let _ = writeln!(out, "Pipelines could not be listed: {error}");
+        }
+        None => out.push_str(&aligned(pipeline_rows(&report.pipelines, now))),
+    }
+    out.push('\n');
+    match &report.state_machines_error {
+        Some(error) => {
+            let _ = writeln!(out, "State machines could not be listed: {error}");
+        }
+        None if !report.executions.is_empty() => {
+            out.push_str(&aligned(execution_rows(&report.executions, now)))
+        }
+        None => {}
+    }
+    let failing = report
+        .pipelines
+        .iter()
+        .filter(|p| p.error.is_none())
+        .count();
+    let _ = writeln!(
+        out,
+        "\n{failing} of {} pipelines failing; {} executions failed, timed out or aborted in {} state machines",
+        report.pipeline_count,
+        report.executions.len(),
+        report.state_machine_count
+    );
+    out
+}
+
+fn pipeline_rows(pipelines: &[PipelineReport], now: Timestamp) -> Vec<Vec<String>> {
+    let mut rows = vec![
+        vec!["PIPELINE", "STAGE", "ACTION", "ERROR", "CHANGED", "RETRY"]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+    ];
+    for pipeline in pipelines {
+        if let Some(error) = &pipeline.error {
+            rows.push(vec![
+                pipeline.pipeline_name.clone(),
+                "-".into(),
+                "-".into(),
+                error.clone(),
+                "-".into(),
+                "-".into(),
+            ]);
+        }
+        for stage in &pipeline.stages {
+            let Some(retry) = &stage.retry else { continue };
+            let verdict = &retry.failed_actions;
+            let retry_text = if verdict.eligible {
+                format!("yes: re-runs {}", verdict.reruns.join(", "))
+            } else {
+                let reasons: Vec<&str> =
+                    verdict.reasons.iter().map(|r| r.message.as_str()).collect();
+                format!("no: {}", reasons.join("; "))
+            };
+            for action in stage
+                .actions
+                .iter()
+                .filter(|a| a.status.as_deref() == Some("Failed"))
+            {
+                rows.push(vec![
+                    pipeline.pipeline_name.clone(),
+                    stage.stage_name.clone(),
+                    action.action_name.clone(),
+                    action.error_code.clone().unwrap_or_default(),
+                    action
+                        .last_status_change
+                        .map(|at| ago(now, at))
+                        .unwrap_or_default(),
+                    retry_text.clone(),
+                ]);
+            }
+        }
+    }
+    rows
+}
+
+fn execution_rows(executions: &[ExecutionReport], now: Timestamp) -> Vec<Vec<String>> {
+    let mut rows = vec![
+        vec![
+            "STATE MACHINE",
+            "EXECUTION",
+            "STATUS",
+            "FAILED STATE",
+            "ERROR",
+            "STOPPED",
+            "REDRIVE",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect(),
+    ];
+    for execution in executions {
+        let redrive = if execution.redrive.eligible {
+            match &execution.redrive_window_left {
+                Some(left) => format!("yes ({left} left)"),
+                None => "yes".to_string(),
+            }
+        } else {
+            let reasons: Vec<&str> = execution
+                .redrive
+                .reasons
+                .iter()
+                .map(|r| r.message.as_str())
+                .collect();
+            format!("no: {}", reasons.join("; "))
+        };
+        rows.push(vec![
+            execution.state_machine_name.clone(),
+            execution.name.clone(),
+            execution.status.clone(),
+            execution.failed_state.clone().unwrap_or_else(|| "-".into()),
+            execution.error.clone().unwrap_or_default(),
+            execution
+                .stop_date
+                .map(|at| ago(now, at))
+                .unwrap_or_default(),
+            redrive,
+        ]);
+    }
+    rows
+}
+
+/// Columns padded to their widest cell; the last one left ragged.
+fn aligned(rows: Vec<Vec<String>>) -> String {
+    let columns = rows.first().map_or(0, Vec::len);
+    let mut widths = vec![0usize; columns];
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in &rows {
+        for (index, cell) in row.iter().enumerate() {
+            if index + 1 == columns {
+                let _ = writeln!(out, "{cell}");
+            } else {
+                let _ = write!(out, "{cell:width$}  ", width = widths[index]);
+            }
+        }
+    }
+    out
+}
