@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
-# The whole test suite: unit, snapshot, loopback (built-in emulator) and end-to-end tests.
+# The whole test suite: unit, snapshot, loopback (built-in emulator), moto and
+# end-to-end tests. Installs what the tests need on first run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Tests talk only to 127.0.0.1; never to instance metadata.
 export AWS_EC2_METADATA_DISABLED=true
-cargo test --locked
+# moto, the independent Step Functions peer, lives in a local virtualenv.
+if ! .venv/bin/moto_server --help > /dev/null 2>&1; then
+    python3 -m venv .venv
+    .venv/bin/pip install --quiet --disable-pip-version-check 'moto[server]'
+fi
+export UNSTICK_MOTO_SERVER="$PWD/.venv/bin/moto_server"
+# --include-ignored: the moto suite is ignored in a plain `cargo test` (it needs moto).
+cargo test --locked -- --include-ignored
