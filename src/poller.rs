@@ -240,6 +240,9 @@ impl Schedule {
 
     pub fn finished(&mut self, read: &Read, now: Timestamp, outcome: Outcome) {
         self.in_flight.remove(read);
+        // A reply that was not started here (the report, a test) is as fresh as one
+        // that was: it is not due again until its interval has passed.
+        self.started.entry(read.clone()).or_insert(now);
         match outcome {
             Outcome::Throttled => {
                 // It did not happen: read it again as soon as the pause ends, not a

@@ -254,6 +254,16 @@ impl App {
         }
     }
 
+    /// Reads `read` now, past the token bucket, because a write just changed it; even if
+    /// an earlier read of it is on its way, as that answer may predate the write.
+    fn read_now(&mut self, read: Read, commands: &mut Vec<Command>) {
+        let command = Command::Fetch(read.clone());
+        if !commands.contains(&command) {
+            self.schedule.started_now(&read, self.now);
+            commands.push(command);
+        }
+    }
+
     fn on_intent(&mut self, intent: Intent) -> Vec<Command> {
         match intent {
             Intent::Quit => {

@@ -142,13 +142,11 @@ impl App {
                 );
             }
         }
-        for read in [
-            Read::DescribeExecution(arn.clone()),
-            Read::ExecutionHistory(arn),
-        ] {
-            self.schedule.expire(&read);
-        }
-        self.poll()
+        // Either way the execution has news: read it now, even before the bucket allows.
+        self.schedule.expire(&Read::ExecutionHistory(arn.clone()));
+        let mut commands = self.poll();
+        self.read_now(Read::DescribeExecution(arn), &mut commands);
+        commands
     }
 
     /// Stops following a redriven execution once it has stopped, and says how it ended.

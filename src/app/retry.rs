@@ -119,15 +119,10 @@ impl App {
                 );
             }
         }
-        // Either way the stage has news: read it now, even if a read started before the
-        // retry is still on its way (its answer may predate the retry).
+        // Either way the stage has news: read it now, even before the bucket allows.
         let read = Read::State(plan.pipeline_name);
-        self.schedule.expire(&read);
         let mut commands = self.poll();
-        let refresh = Command::Fetch(read);
-        if !commands.contains(&refresh) {
-            commands.push(refresh);
-        }
+        self.read_now(read, &mut commands);
         commands
     }
 

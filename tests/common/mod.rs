@@ -118,3 +118,21 @@ pub fn screen(app: &App, width: u16, height: u16) -> TestBackend {
 pub fn screen_text(app: &App, width: u16, height: u16) -> String {
     screen(app, width, height).to_string()
 }
+
+pub const SFN_ARN: &str = "arn:aws:states:us-east-1:123456789012";
+
+pub fn execution_arn(machine: &str, name: &str) -> String {
+    format!("{SFN_ARN}:execution:{machine}:{name}")
+}
+
+/// Switches to the Executions half and opens one execution, its history read.
+pub async fn open_execution(app: &mut App, clients: &Clients, arn: &str) {
+    if app.ui.view.is_pipelines_section() {
+        app.update(key(KeyCode::Tab));
+    }
+    runner::load_execution(app, clients, arn, t0()).await;
+    app.ui.view = unstick::app::View::Executions;
+    app.ui.selected_execution = Some(arn.to_string());
+    app.update(key(KeyCode::Enter));
+    assert_eq!(app.ui.view, unstick::app::View::Execution(arn.to_string()));
+}
