@@ -121,7 +121,9 @@ async fn finds_the_failed_state_in_each_demo_execution() {
     let failure = find_failure(&history).unwrap();
     assert_eq!(failure.state.as_deref(), Some("CaptureFailed"));
     assert_eq!(failure.error.as_deref(), Some("Payment.CaptureFailed"));
-    assert_eq!(failure.caught_from, None, "NotifyCustomer ran in between");
+    let caught = failure.caught_from.expect("a Catch routed it here");
+    assert_eq!(caught.state, "CapturePayment");
+    assert_eq!(caught.error.as_deref(), Some("CardDeclinedError"));
 
     let history = client
         .execution_history(&execution("nightly-report", "report-2026-11-21"))

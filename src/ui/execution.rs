@@ -175,10 +175,11 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, arn: &str
         });
     redrive.push(Span::styled(format!(" · {count}"), theme.label));
     if let Some(left) = window_left(&execution, app.now) {
-        redrive.push(Span::styled(
-            format!(" · window {} left", format_window(left)),
-            theme.label,
-        ));
+        let window = match format_window(left).as_str() {
+            "closed" => " · window closed".to_string(),
+            open => format!(" · window {open} left"),
+        };
+        redrive.push(Span::styled(window, theme.label));
     }
     lines.push(row("Redrive", redrive));
     if let Some(reason) = detail.and_then(|d| d.redrive_status_reason.as_deref()) {

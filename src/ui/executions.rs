@@ -122,7 +122,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 Row::new(cells)
             }
             ExecutionRow::Express { machine } => {
-                let note = "not listed, cannot be redriven";
+                let note = "cannot be redriven";
                 let mut cells = vec![
                     Cell::from(Span::styled("— EXPRESS", theme.muted)),
                     Cell::from(machine.to_string()),

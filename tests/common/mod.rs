@@ -132,6 +132,19 @@ pub async fn open_execution(app: &mut App, clients: &Clients, arn: &str) {
     }
     runner::load_execution(app, clients, arn, t0()).await;
     app.ui.view = unstick::app::View::Executions;
+    if !app.execution_arns().iter().any(|listed| listed == arn) {
+        // Running and redriven executions are listed on request, as a person presses a.
+        app.update(char_key('a'));
+        let (machine, _) = arn.rsplit_once(':').unwrap();
+        let machine = machine.replace(":execution:", ":stateMachine:");
+        for filter in unstick::model::StatusFilter::ALSO_ACTIVE {
+            let read = Read::Executions {
+                machine: machine.clone(),
+                filter,
+            };
+            load(app, clients, read).await;
+        }
+    }
     app.ui.selected_execution = Some(arn.to_string());
     app.update(key(KeyCode::Enter));
     assert_eq!(app.ui.view, unstick::app::View::Execution(arn.to_string()));

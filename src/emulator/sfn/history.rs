@@ -69,15 +69,18 @@ pub struct Recorder {
     pub events: Vec<Event>,
     pub map_runs: Vec<MapRunSeed>,
     arn_prefix: String,
+    /// Makes the ids this run writes (Map Run ARNs) the same every time.
+    seed: String,
 }
 
 impl Recorder {
     /// `arn_prefix`: `arn:aws:states:REGION:ACCOUNT`, for the ARNs events carry.
-    pub fn new(arn_prefix: &str) -> Self {
+    pub fn new(arn_prefix: &str, seed: &str) -> Self {
         Self {
             events: Vec::new(),
             map_runs: Vec::new(),
             arn_prefix: arn_prefix.to_string(),
+            seed: seed.to_string(),
         }
     }
 
@@ -348,11 +351,8 @@ impl Recorder {
                 tolerated_failure_percentage,
             } => {
                 let entered = self.entered("Map", name, previous);
-                let arn = format!(
-                    "{}:mapRun:{name}/{:08x}",
-                    self.arn_prefix,
-                    fastrand::u32(..)
-                );
+                let id = fastrand::Rng::with_seed(self.seed.bytes().map(u64::from).sum()).u32(..);
+                let arn = format!("{}:mapRun:{name}/{id:08x}", self.arn_prefix);
                 let started = self.add(
                     "MapRunStarted",
                     entered,

@@ -459,7 +459,7 @@ fn build_run(
     } else {
         (start + minutes(spec.duration_minutes)).min(now)
     };
-    let mut recorder = Recorder::new(prefix);
+    let mut recorder = Recorder::new(prefix, &spec.name);
     let mut last = recorder.execution_started();
     if let Some(length) = spec.history_events {
         last = recorder.pad(length, last);

@@ -81,7 +81,7 @@ pub fn play_out(run: &mut Run, at: Timestamp, step: SignedDuration, outcome: &st
     };
     let previous = terminal.id;
     let count = run.redrive_count(Timestamp::MAX) + 1;
-    let mut recorder = Recorder::new("");
+    let mut recorder = Recorder::new("", &run.name);
     recorder.events = std::mem::take(&mut run.events);
     let first = recorder.events.len();
     let mut last = recorder.add(
