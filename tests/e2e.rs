@@ -172,3 +172,52 @@ fn read_only_refuses_and_says_so() {
     app.send("\x03");
     assert!(app.child.wait().unwrap().success());
 }
+
+fn audit_lines(state_home: &Path, operation: &str) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(state_home.join("unstick/audit.jsonl")).unwrap_or_default();
+    text.lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .filter(|entry| entry["operation"] == operation)
+        .collect()
+}
+
+#[test]
+fn redrive_a_failed_execution_and_see_it_succeed() {
+    let state = tempfile::tempdir().unwrap();
+    let mut app = Session::start(&["--demo"], state.path());
+    app.wait_for("checkout-web", PATIENCE);
+    app.send("\t");
+    app.wait_for("Executions (", PATIENCE);
+    app.send("/order-58211");
+    app.wait_for("Executions (1)", PATIENCE);
+    app.send("\r");
+    app.send("\r");
+    app.wait_for("Failed state ChargeCard", PATIENCE);
+    app.wait_for("r redrive: re-runs ChargeCard", PATIENCE);
+    app.send("r");
+    app.wait_for("Redrive execution?", PATIENCE);
+    app.send("rry");
+    app.wait_for("Redrive started: order-58211", PATIENCE);
+    app.wait_for("◔ RUNNING", PATIENCE);
+    let screen = app.wait_for("SUCCEEDED after redrive, redrive count 1", PATIENCE);
+    assert!(screen.contains("redriven 1×"), "{screen}");
+
+    let lines = audit_lines(state.path(), "RedriveExecution");
+    let attempts: Vec<_> = lines.iter().filter(|l| l["phase"] == "attempt").collect();
+    assert_eq!(attempts.len(), 1, "{lines:?}");
+    let token = attempts[0]["clientToken"]
+        .as_str()
+        .expect("the token is recorded");
+    assert!(
+        attempts[0]["target"]["executionArn"]
+            .as_str()
+            .unwrap()
+            .ends_with("order-58211")
+    );
+    let outcome = lines.iter().find(|l| l["phase"] == "outcome").unwrap();
+    assert_eq!(outcome["clientToken"], token);
+    assert_eq!(outcome["outcome"], "succeeded");
+
+    app.send("q");
+    assert!(app.child.wait().unwrap().success());
+}
