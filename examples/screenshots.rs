@@ -60,6 +60,32 @@ async fn main() {
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('r'));
     shoot(&app, out, "not-retryable", 100, 30);
+
+    // The Step Functions half.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Tab);
+    shoot(&app, out, "executions", 100, 26);
+    shoot(&app, out, "executions-wide", 160, 30);
+    let arn = "arn:aws:states:us-east-1:123456789012:execution:order-fulfilment:order-58211";
+    runner::load_execution(&mut app, &clients, arn, now).await;
+    app.ui.selected_execution = Some(arn.into());
+    press(&mut app, KeyCode::Enter);
+    shoot(&app, out, "execution", 100, 30);
+    let batch = "arn:aws:states:us-east-1:123456789012:execution:image-pipeline:batch-3117";
+    runner::load_execution(&mut app, &clients, batch, now).await;
+    press(&mut app, KeyCode::Esc);
+    app.ui.selected_execution = Some(batch.into());
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('r'));
+    // The client token is random: show a fixed one so the picture only changes with the UI.
+    if let Some(dialog) = app.confirm.as_mut() {
+        for (label, value) in &mut dialog.lines {
+            if label == "Token" {
+                *value = "unstick-5f0c1d2e3a4b59687a8b9c0d1e2f3a4b".into();
+            }
+        }
+    }
+    shoot(&app, out, "confirm-redrive", 100, 30);
     println!("wrote screenshots to {}", out.display());
 }
 

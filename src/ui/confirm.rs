@@ -25,21 +25,29 @@ pub fn render(dialog: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
             theme.warning,
         )));
     }
-    lines.push(Line::from(""));
-    lines.push(Line::from(vec![
+    // The keys sit in the bottom border: however small the terminal, they stay visible.
+    let keys = Line::from(vec![
+        Span::raw(" "),
         Span::styled("y", theme.key),
         Span::raw("/"),
         Span::styled("Enter", theme.key),
-        Span::raw(" send one request   "),
+        Span::raw(" send one request · "),
         Span::styled("n", theme.key),
         Span::raw("/"),
         Span::styled("Esc", theme.key),
-        Span::raw(" cancel"),
-    ]));
-    let height = lines.len() as u16 + 3;
-    let popup = centered(area, 76, height);
+        Span::raw(" cancel "),
+    ]);
+    let width = area.width.min(76);
+    let inner = width.saturating_sub(2).max(1) as usize;
+    // Wrapped, a line takes as many rows as its width needs.
+    let rows: usize = lines
+        .iter()
+        .map(|line| line.width().div_ceil(inner).max(1))
+        .sum();
+    let popup = centered(area, width, rows as u16 + 2);
     let block = Block::bordered()
         .title(Span::styled(format!(" {} ", dialog.title), theme.title))
+        .title_bottom(keys)
         .border_style(theme.warning);
     frame.render_widget(Clear, popup);
     frame.render_widget(
