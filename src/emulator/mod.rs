@@ -99,6 +99,22 @@ pub fn page<T: Clone>(
     (items, next)
 }
 
+/// A list reply: one page of `rows` under `key`, and `nextToken` when there is more.
+pub fn paged(
+    key: &str,
+    rows: Vec<Value>,
+    input: &Value,
+    page_size: usize,
+    max_allowed: usize,
+) -> Value {
+    let (items, next) = page(rows, input, page_size, max_allowed);
+    let mut out = json!({ key: items });
+    if let Some(token) = next {
+        out["nextToken"] = json!(token);
+    }
+    out
+}
+
 /// The error body AWS JSON protocols send.
 pub fn error_body(error: &ApiError) -> Value {
     json!({ "__type": error.code, "message": error.message })

@@ -4,9 +4,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Cell, Paragraph, Row};
 
-use super::{Theme, look};
+use super::{Theme, list, look};
 use crate::app::{App, ExecutionRow};
 use crate::model::{RedriveStatus, StatusLook, Tone, ago};
 
@@ -65,8 +65,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .iter()
         .position(|row| matches!(row, ExecutionRow::Execution { execution, .. } if Some(&execution.execution_arn) == app.ui.selected_execution.as_ref()))
         .unwrap_or(0);
-    let fits = (area.height as usize).saturating_sub(3).max(1);
-    let first = (selected + 1).saturating_sub(fits);
+    let (first, fits) = list::window(selected, area);
     let table_rows: Vec<Row> = rows
         .iter()
         .skip(first)
@@ -172,13 +171,16 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             ],
         )
     };
-    let table = Table::new(table_rows, widths)
-        .header(Row::new(header).style(theme.title))
-        .block(block)
-        .row_highlight_style(theme.selected)
-        .highlight_symbol("▶");
-    let mut state = TableState::default().with_selected(Some(selected - first));
-    frame.render_stateful_widget(table, area, &mut state);
+    list::draw(
+        frame,
+        area,
+        theme,
+        block,
+        (header, widths),
+        table_rows,
+        selected,
+        first,
+    );
 }
 
 /// The redrive status in words, for the detail view.

@@ -5,6 +5,7 @@ mod detail;
 mod execution;
 mod executions;
 mod help;
+mod list;
 mod pipelines;
 mod stages;
 pub mod theme;

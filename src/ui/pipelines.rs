@@ -3,9 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Cell, Paragraph, Row};
 
-use super::Theme;
+use super::{Theme, list};
 use crate::app::App;
 use crate::model::overview::Health;
 use crate::model::{Tone, ago};
@@ -50,14 +50,11 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
 
     let wide = area.width >= 110;
-    // Only the rows that fit are built: with a thousand pipelines, drawing the rest
-    // would be most of the frame's cost for nothing.
     let selected = rows
         .iter()
         .position(|row| Some(row.name) == app.ui.selected_pipeline.as_deref())
         .unwrap_or(0);
-    let fits = (area.height as usize).saturating_sub(3).max(1);
-    let first = (selected + 1).saturating_sub(fits);
+    let (first, fits) = list::window(selected, area);
     let table_rows: Vec<Row> = rows
         .iter()
         .skip(first)
@@ -132,13 +129,16 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             ],
         )
     };
-    let table = Table::new(table_rows, widths)
-        .header(Row::new(header).style(theme.title))
-        .block(block)
-        .row_highlight_style(theme.selected)
-        .highlight_symbol("▶");
-    let mut state = TableState::default().with_selected(Some(selected - first));
-    frame.render_stateful_widget(table, area, &mut state);
+    list::draw(
+        frame,
+        area,
+        theme,
+        block,
+        (header, widths),
+        table_rows,
+        selected,
+        first,
+    );
 }
 
 pub fn health_look(health: Health) -> (&'static str, &'static str, Tone) {

@@ -7,7 +7,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
 use super::scenario::{PipelineSpec, Scenario, StageSpec};
-use super::{ApiError, epoch, page};
+use super::{ApiError, epoch, paged};
 
 mod retry;
 mod runs;
@@ -198,12 +198,7 @@ impl CodePipeline {
                 })
             })
             .collect();
-        let (items, next) = page(rows, input, page_size, 1000);
-        let mut out = json!({ "pipelines": items });
-        if let Some(token) = next {
-            out["nextToken"] = json!(token);
-        }
-        out
+        paged("pipelines", rows, input, page_size, 1000)
     }
 
     fn get_pipeline_state(&self, input: &Value, now: Timestamp) -> Result<Value, ApiError> {
@@ -359,12 +354,13 @@ impl CodePipeline {
                 })
             })
             .collect();
-        let (items, next) = page(rows, input, page_size, 100);
-        let mut out = json!({ "pipelineExecutionSummaries": items });
-        if let Some(token) = next {
-            out["nextToken"] = json!(token);
-        }
-        Ok(out)
+        Ok(paged(
+            "pipelineExecutionSummaries",
+            rows,
+            input,
+            page_size,
+            100,
+        ))
     }
 
     fn get_pipeline_execution(&self, input: &Value, now: Timestamp) -> Result<Value, ApiError> {
@@ -422,12 +418,7 @@ impl CodePipeline {
                 }
             }
         }
-        let (items, next) = page(rows, input, page_size, 100);
-        let mut out = json!({ "actionExecutionDetails": items });
-        if let Some(token) = next {
-            out["nextToken"] = json!(token);
-        }
-        Ok(out)
+        Ok(paged("actionExecutionDetails", rows, input, page_size, 100))
     }
 }
 

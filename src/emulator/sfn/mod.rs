@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use self::history::{Event, MapRunSeed, Recorder};
 use super::scenario::{Scenario, SfnRunSpec};
-use super::{ApiError, epoch, page};
+use super::{ApiError, epoch, page, paged};
 
 #[derive(Debug)]
 pub struct StepFunctions {
@@ -301,12 +301,7 @@ impl StepFunctions {
                 })
             })
             .collect();
-        let (items, next) = page(rows, input, page_size, 1000);
-        let mut out = json!({ "stateMachines": items });
-        if let Some(token) = next {
-            out["nextToken"] = json!(token);
-        }
-        out
+        paged("stateMachines", rows, input, page_size, 1000)
     }
 
     fn describe_state_machine(&self, input: &Value) -> Result<Value, ApiError> {
@@ -354,12 +349,7 @@ impl StepFunctions {
             .collect();
         matching.sort_by_key(|r| std::cmp::Reverse(r.start));
         let rows = matching.iter().map(|r| r.summary(now)).collect();
-        let (items, next) = page(rows, input, page_size, 1000);
-        let mut out = json!({ "executions": items });
-        if let Some(token) = next {
-            out["nextToken"] = json!(token);
-        }
-        Ok(out)
+        Ok(paged("executions", rows, input, page_size, 1000))
     }
 
     fn describe_execution(&self, input: &Value, now: Timestamp) -> Result<Value, ApiError> {
