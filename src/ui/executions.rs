@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row};
 
-use super::{Theme, list, look};
+use super::{Theme, fit_pair, list, look};
 use crate::app::{App, ExecutionRow};
 use crate::model::{RedriveStatus, StatusLook, Tone, ago};
 
@@ -61,6 +61,8 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
 
     let wide = area.width >= 120;
+    // The narrow layout's Execution column: 3/5 of what the fixed columns leave.
+    let name_width = (area.width as usize).saturating_sub(2 + 1 + 12 + 8 + 9 + 4) * 3 / 5;
     let selected = rows
         .iter()
         .position(|row| matches!(row, ExecutionRow::Execution { execution, .. } if Some(&execution.execution_arn) == app.ui.selected_execution.as_ref()))
@@ -109,7 +111,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                     ]);
                 } else {
                     cells.extend([
-                        Cell::from(format!("{machine}/{}", execution.name)),
+                        Cell::from(fit_pair(machine, &execution.name, name_width)),
                         Cell::from(Span::styled(error, theme.failed)),
                         Cell::from(Span::styled(stopped, theme.label)),
                         Cell::from(Span::styled(

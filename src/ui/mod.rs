@@ -151,6 +151,22 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
+/// `parent/child` in at most `width` columns, shortening the parent first: of a state
+/// machine and its execution, the execution's name is the one that tells rows apart.
+fn fit_pair(parent: &str, child: &str, width: usize) -> String {
+    let whole = format!("{parent}/{child}");
+    if whole.chars().count() <= width {
+        return whole;
+    }
+    let room = width.saturating_sub(child.chars().count() + 2);
+    if room >= 3 {
+        let cut: String = parent.chars().take(room).collect();
+        format!("{cut}…/{child}")
+    } else {
+        fit(child, width).trim_end().to_string()
+    }
+}
+
 /// Pads or cuts text to exactly `width` columns.
 fn fit(text: &str, width: usize) -> String {
     let count = text.chars().count();
@@ -161,5 +177,26 @@ fn fit(text: &str, width: usize) -> String {
     } else {
         let cut: String = text.chars().take(width.saturating_sub(1)).collect();
         format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_child_name_survives_when_space_is_short() {
+        assert_eq!(
+            fit_pair("order-fulfilment", "order-58211", 40),
+            "order-fulfilment/order-58211"
+        );
+        assert_eq!(
+            fit_pair("order-fulfilment", "order-58211", 20),
+            "order-f…/order-58211"
+        );
+        assert_eq!(
+            fit_pair("order-fulfilment", "order-58211", 12),
+            "order-58211"
+        );
     }
 }
