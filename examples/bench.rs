@@ -120,6 +120,45 @@ async fn main() {
         row(label, frame_time(&app, width, height), "per frame");
     }
 
+    // Step Functions: the longest history a redrive still allows, read and searched.
+    let arn = "arn:aws:states:us-east-1:123456789012:execution:event-replay:replay-long";
+    let started = Instant::now();
+    let events = clients.sfn.execution_history(arn).await.unwrap();
+    row(
+        "read a 25,000-event history (25 pages)",
+        started.elapsed(),
+        &format!("{} events", events.len()),
+    );
+    let rounds = 50;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        black_box(unstick::model::find_failure(black_box(&events)));
+    }
+    row(
+        "find the failed state in it",
+        started.elapsed() / rounds,
+        "per search",
+    );
+    let started = Instant::now();
+    runner::load_execution(&mut app, &clients, arn, now).await;
+    row(
+        "open that execution (describe, history)",
+        started.elapsed(),
+        "over loopback",
+    );
+    app.update(Action::Intent(unstick::action::Intent::SwitchView));
+    row(
+        "draw the executions list at 80×24",
+        frame_time(&app, 80, 24),
+        "per frame",
+    );
+    app.ui.view = unstick::app::View::Execution(arn.to_string());
+    row(
+        "draw the execution at 80×24",
+        frame_time(&app, 80, 24),
+        "per frame",
+    );
+
     println!();
     println!("{:<46} {:>10} KiB", "resident memory at start", rss_start);
     println!(
@@ -203,5 +242,14 @@ fn synthetic(count: usize) -> Scenario {
             })
         })
         .collect();
-    serde_json::from_value(json!({ "pipelines": pipelines })).expect("valid scenario")
+    let long_history = json!({
+        "name": "event-replay",
+        "executions": [{
+            "name": "replay-long", "minutesAgo": 90, "durationMinutes": 60, "historyEvents": 24_990,
+            "trace": [{ "kind": "task", "name": "ApplyBatch", "fails": true,
+                        "failures": [{ "error": "Throttled", "cause": "slow down" }] }]
+        }]
+    });
+    serde_json::from_value(json!({ "pipelines": pipelines, "stateMachines": [long_history] }))
+        .expect("valid scenario")
 }
