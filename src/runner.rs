@@ -12,7 +12,7 @@ use crate::app::App;
 use crate::audit::{AuditEntry, AuditLog, new_intent_id};
 use crate::aws::{AwsError, Clients, ErrorKind};
 use crate::eligibility::{RedrivePlan, RetryPlan};
-use crate::model::{ExecutionHistory, MachineType, StageStatus, StatusFilter};
+use crate::model::{ExecutionHistory, MachineType, StatusFilter};
 
 /// At most this many reads in flight at once.
 pub const READS_IN_FLIGHT: usize = 4;
@@ -144,19 +144,7 @@ pub async fn load_everything(app: &mut App, clients: &Clients, at: Timestamp) {
     for name in names {
         load(app, Read::State(name.clone())).await;
         load(app, Read::Structure(name.clone())).await;
-        let failed: Vec<String> = app
-            .model
-            .state(&name)
-            .map(|state| {
-                state
-                    .stages
-                    .iter()
-                    .filter_map(|stage| stage.latest_execution.as_ref())
-                    .filter(|run| run.status == StageStatus::Failed)
-                    .map(|run| run.pipeline_execution_id.clone())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let failed = app.model.failed_runs(&name);
         for id in failed {
             let read = Read::PipelineExecution {
                 pipeline: name.clone(),

@@ -50,40 +50,20 @@ impl App {
                     .iter()
                     .find(|e| &e.pipeline_execution_id == id)
                     .is_some_and(|e| e.status.tone() == Tone::Running);
-                let runs_every = if running {
-                    every.focused
-                } else {
-                    SignedDuration::from_hours(24)
+                let runs_every = if running { every.focused } else { ONCE };
+                let read = Read::ActionRuns {
+                    pipeline: name.to_string(),
+                    id: id.clone(),
                 };
-                let key = (name.to_string(), id.clone());
-                wanted.push((
-                    Read::ActionRuns {
-                        pipeline: key.0.clone(),
-                        id: key.1.clone(),
-                    },
-                    runs_every,
-                ));
+                wanted.push((read, runs_every));
             }
-            for stage in self
-                .model
-                .state(name)
-                .map(|s| s.stages.as_slice())
-                .unwrap_or_default()
-            {
-                if let Some(run) = stage
-                    .latest_execution
-                    .as_ref()
-                    .filter(|r| r.status == StageStatus::Failed)
-                {
-                    // An execution's pipeline version never changes: read it once.
-                    wanted.push((
-                        Read::PipelineExecution {
-                            pipeline: name.to_string(),
-                            id: run.pipeline_execution_id.clone(),
-                        },
-                        SignedDuration::from_hours(24),
-                    ));
-                }
+            for id in self.model.failed_runs(name) {
+                // An execution's pipeline version never changes: read it once.
+                let read = Read::PipelineExecution {
+                    pipeline: name.to_string(),
+                    id,
+                };
+                wanted.push((read, ONCE));
             }
         }
         wanted.push((Read::ListPipelines, every.pipeline_list));

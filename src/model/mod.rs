@@ -69,6 +69,22 @@ impl Model {
             .and_then(|tracked| tracked.data.as_deref())
     }
 
+    /// The pipeline executions in which a stage of `pipeline` failed (its latest run):
+    /// their pipeline version decides whether a retry is allowed.
+    pub fn failed_runs(&self, pipeline: &str) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .state(pipeline)
+            .map(|state| state.stages.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|stage| stage.latest_execution.as_ref())
+            .filter(|run| run.status == StageStatus::Failed)
+            .map(|run| run.pipeline_execution_id.clone())
+            .collect();
+        ids.dedup();
+        ids
+    }
+
     pub fn pipeline_names(&self) -> Vec<&str> {
         self.pipelines
             .data

@@ -10,7 +10,7 @@ use tokio::task::JoinSet;
 use crate::action::{Action, Payload, Read};
 use crate::app::{App, Settings};
 use crate::aws::{AwsError, Clients};
-use crate::model::{MachineType, StageStatus, StatusFilter};
+use crate::model::{MachineType, StatusFilter};
 use crate::poller::Schedule;
 use crate::runner::{READS_IN_FLIGHT, fetch};
 
@@ -49,22 +49,11 @@ pub async fn collect(clients: &Clients, settings: Settings) -> Result<App, AwsEr
     // and the failed state need each execution's description and whole history.
     let mut reads = Vec::new();
     for name in app.model.pipeline_names() {
-        for stage in app
-            .model
-            .state(name)
-            .map(|s| s.stages.as_slice())
-            .unwrap_or_default()
-        {
-            if let Some(run) = stage
-                .latest_execution
-                .as_ref()
-                .filter(|r| r.status == StageStatus::Failed)
-            {
-                reads.push(Read::PipelineExecution {
-                    pipeline: name.to_string(),
-                    id: run.pipeline_execution_id.clone(),
-                });
-            }
+        for id in app.model.failed_runs(name) {
+            reads.push(Read::PipelineExecution {
+                pipeline: name.to_string(),
+                id,
+            });
         }
     }
     for execution in app.model.sfn.executions(&StatusFilter::STOPPED_BADLY) {
