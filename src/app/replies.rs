@@ -32,29 +32,17 @@ impl App {
                 self.model.pipelines.succeed(list, at);
             }
             (Read::State(name), Ok(Payload::State(state))) => {
-                self.model
-                    .states
-                    .entry(name.clone())
-                    .or_default()
-                    .succeed(state, at);
+                slot(&mut self.model.states, name.clone()).succeed(state, at);
                 if self.open_pipeline() == Some(name.as_str()) {
                     self.select_failed_stage();
                 }
                 self.check_follow(&name);
             }
             (Read::Structure(name), Ok(Payload::Structure(structure))) => {
-                self.model
-                    .structures
-                    .entry(name)
-                    .or_default()
-                    .succeed(structure, at);
+                slot(&mut self.model.structures, name).succeed(structure, at);
             }
             (Read::PipelineHistory(name), Ok(Payload::PipelineHistory(history))) => {
-                self.model
-                    .histories
-                    .entry(name)
-                    .or_default()
-                    .succeed(history, at);
+                slot(&mut self.model.histories, name).succeed(history, at);
             }
             (Read::ActionRuns { pipeline, id }, Ok(Payload::ActionRuns(runs))) => {
                 slot(&mut self.model.action_runs, (pipeline, id)).succeed(runs, at);
@@ -80,11 +68,7 @@ impl App {
                 Read::PipelineExecution { pipeline, id },
                 Ok(Payload::PipelineExecution(execution)),
             ) => {
-                self.model
-                    .executions
-                    .entry((pipeline, id))
-                    .or_default()
-                    .succeed(execution, at);
+                slot(&mut self.model.executions, (pipeline, id)).succeed(execution, at);
             }
             (read, Err(error)) => self.record_failure(read, at, error),
             (read, Ok(_)) => tracing::warn!(?read, "reply does not match the read"),
@@ -114,41 +98,22 @@ impl App {
                 }
             }
             Read::State(name) => {
-                self.model
-                    .states
-                    .entry(name.clone())
-                    .or_default()
-                    .fail(message.clone(), at);
+                slot(&mut self.model.states, name.clone()).fail(message.clone(), at);
                 if focused.as_deref() == Some(name) && !error.is_throttling() {
                     self.say(Tone::Failed, format!("{name}: {message}"));
                 }
             }
             Read::Structure(name) => {
-                self.model
-                    .structures
-                    .entry(name.clone())
-                    .or_default()
-                    .fail(message, at);
+                slot(&mut self.model.structures, name.clone()).fail(message, at);
             }
             Read::PipelineHistory(name) => {
-                self.model
-                    .histories
-                    .entry(name.clone())
-                    .or_default()
-                    .fail(message, at);
+                slot(&mut self.model.histories, name.clone()).fail(message, at);
             }
             Read::PipelineExecution { pipeline, id } => {
-                self.model
-                    .executions
-                    .entry((pipeline.clone(), id.clone()))
-                    .or_default()
-                    .fail(message, at);
+                slot(&mut self.model.executions, (pipeline.clone(), id.clone())).fail(message, at);
             }
             Read::ActionRuns { pipeline, id } => {
-                self.model
-                    .action_runs
-                    .entry((pipeline.clone(), id.clone()))
-                    .or_default()
+                slot(&mut self.model.action_runs, (pipeline.clone(), id.clone()))
                     .fail(message.clone(), at);
                 if focused.as_deref() == Some(pipeline) {
                     self.say(
