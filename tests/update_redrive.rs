@@ -30,6 +30,28 @@ fn dialog_token(app: &unstick::app::App) -> String {
     }
 }
 
+/// Opens `arn`, presses r then y, and returns what was sent: plan and client token.
+async fn confirmed_redrive(
+    app: &mut unstick::app::App,
+    clients: &unstick::aws::Clients,
+    arn: &str,
+) -> (unstick::eligibility::RedrivePlan, String) {
+    open_execution(app, clients, arn).await;
+    app.update(char_key('r'));
+    let shown = dialog_token(app);
+    let Command::Redrive {
+        plan, client_token, ..
+    } = app.update(char_key('y')).remove(0)
+    else {
+        panic!("expected a redrive");
+    };
+    assert_eq!(
+        client_token, shown,
+        "the token sent is the one the dialog showed"
+    );
+    (plan, client_token)
+}
+
 #[tokio::test]
 async fn tab_shows_executions_and_enter_opens_one() {
     let emulator = demo_emulator().await;
@@ -86,14 +108,7 @@ async fn an_answer_follows_the_execution_and_refreshes_it() {
     let clients = clients_for(&emulator).await;
     let mut app = loaded_app(&emulator, false).await;
     let arn = execution_arn("order-fulfilment", "order-58211");
-    open_execution(&mut app, &clients, &arn).await;
-    app.update(char_key('r'));
-    let Command::Redrive {
-        plan, client_token, ..
-    } = app.update(char_key('y')).remove(0)
-    else {
-        panic!("expected a redrive");
-    };
+    let (plan, client_token) = confirmed_redrive(&mut app, &clients, &arn).await;
     let commands = app.update(Action::RedriveAnswered {
         plan,
         client_token,
@@ -121,15 +136,8 @@ async fn no_answer_keeps_the_token_and_a_resend_reuses_it() {
     let clients = clients_for(&emulator).await;
     let mut app = loaded_app(&emulator, false).await;
     let arn = execution_arn("nightly-report", "report-2026-11-21");
-    open_execution(&mut app, &clients, &arn).await;
-    app.update(char_key('r'));
-    let first_token = dialog_token(&app);
-    let Command::Redrive {
-        plan, client_token, ..
-    } = app.update(char_key('y')).remove(0)
-    else {
-        panic!("expected a redrive");
-    };
+    let (plan, client_token) = confirmed_redrive(&mut app, &clients, &arn).await;
+    let first_token = client_token.clone();
     let lost = AwsError::new(
         ErrorKind::Unreachable,
         "cannot reach the AWS endpoint: connection reset",
@@ -170,15 +178,8 @@ async fn a_refusal_drops_the_token() {
     let clients = clients_for(&emulator).await;
     let mut app = loaded_app(&emulator, false).await;
     let arn = execution_arn("nightly-report", "report-2026-11-21");
-    open_execution(&mut app, &clients, &arn).await;
-    app.update(char_key('r'));
-    let first_token = dialog_token(&app);
-    let Command::Redrive {
-        plan, client_token, ..
-    } = app.update(char_key('y')).remove(0)
-    else {
-        panic!("expected a redrive");
-    };
+    let (plan, client_token) = confirmed_redrive(&mut app, &clients, &arn).await;
+    let first_token = client_token.clone();
     let mut denied = AwsError::new(
         ErrorKind::AccessDenied,
         "access denied: your AWS identity needs the IAM permission states:RedriveExecution",
