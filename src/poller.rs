@@ -141,14 +141,13 @@ pub struct Schedule {
 
 impl Default for Schedule {
     fn default() -> Self {
+        // AWS publishes no CodePipeline read rate; reports put it near 5–10 req/s per
+        // account and region (AWS.md). Start at 8 and let throttling lower it.
         let mut schedule = Self::new(
             Intervals::default(),
             TokenBucket::new(16, 8.0),
             fastrand::Rng::new(),
         );
-        // AWS publishes no CodePipeline read rate; reports put it near 5–10 req/s per
-        // account and region (AWS.md). Start at 8 and let throttling lower it.
-        schedule.set_lane(Quota::CodePipeline, TokenBucket::new(16, 8.0));
         // Step Functions publishes its buckets; outside its three largest regions
         // ListExecutions refills at 2 per second, and the quota is the account's.
         schedule.set_lane(Quota::ListExecutions, TokenBucket::new(10, 2.0));
@@ -220,10 +219,6 @@ impl Schedule {
         }
         self.started.insert(read.clone(), now);
         true
-    }
-
-    pub fn is_in_flight(&self, read: &Read) -> bool {
-        self.in_flight.contains(read)
     }
 
     /// Makes a read due at the next tick.

@@ -99,6 +99,19 @@ pub fn page<T: Clone>(
     (items, next)
 }
 
+/// A string field the request must carry, or AWS's ValidationException.
+pub fn required<'a>(input: &'a Value, field: &str) -> Result<&'a str, ApiError> {
+    input
+        .get(field)
+        .and_then(Value::as_str)
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| {
+            ApiError::validation(format!(
+                "1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null"
+            ))
+        })
+}
+
 /// A list reply: one page of `rows` under `key`, and `nextToken` when there is more.
 pub fn paged(
     key: &str,

@@ -7,7 +7,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
 use super::scenario::{PipelineSpec, Scenario, StageSpec};
-use super::{ApiError, epoch, paged};
+use super::{ApiError, epoch, paged, required};
 
 mod retry;
 mod runs;
@@ -441,12 +441,4 @@ fn action_execution_json(run: &ActionRun) -> Value {
         out["errorDetails"] = json!({ "code": code, "message": message });
     }
     out
-}
-
-fn required<'a>(input: &'a Value, field: &str) -> Result<&'a str, ApiError> {
-    input
-        .get(field)
-        .and_then(Value::as_str)
-        .filter(|value| !value.is_empty())
-        .ok_or_else(|| ApiError::validation(format!("1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null")))
 }

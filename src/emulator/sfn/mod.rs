@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use self::history::{Event, MapRunSeed, Recorder};
 use super::scenario::{Scenario, SfnRunSpec};
-use super::{ApiError, epoch, page, paged};
+use super::{ApiError, epoch, page, paged, required};
 
 #[derive(Debug)]
 pub struct StepFunctions {
@@ -540,12 +540,4 @@ fn check_arn(arn: &str) -> Result<(), ApiError> {
             format!("Invalid Arn: 'Resource type not valid in this context: {arn}'"),
         ))
     }
-}
-
-fn required<'a>(input: &'a Value, field: &str) -> Result<&'a str, ApiError> {
-    input
-        .get(field)
-        .and_then(Value::as_str)
-        .filter(|value| !value.is_empty())
-        .ok_or_else(|| ApiError::validation(format!("1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null")))
 }

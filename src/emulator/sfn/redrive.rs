@@ -7,8 +7,8 @@ use super::history::Recorder;
 use super::{ApiError, Run, StepFunctions, epoch};
 use crate::emulator::scenario::ErrorSpec;
 
-pub const WINDOW: SignedDuration = SignedDuration::from_hours(14 * 24);
-pub const HISTORY_LIMIT: usize = 24_999;
+// AWS's published limits, the same facts the dashboard's own rules check.
+pub use crate::eligibility::{HISTORY_LIMIT, REDRIVE_WINDOW as WINDOW};
 /// How long a clientToken keeps a redrive from happening twice.
 const TOKEN_LIFE: SignedDuration = SignedDuration::from_mins(15);
 
