@@ -181,7 +181,9 @@ fn frame_time(app: &App, width: u16, height: u16) -> Duration {
     let started = Instant::now();
     for _ in 0..rounds {
         terminal
-            .draw(|frame| ui::render(app, &theme, frame))
+            .draw(|frame| {
+                ui::render(app, &theme, frame);
+            })
             .unwrap();
     }
     started.elapsed() / rounds

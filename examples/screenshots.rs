@@ -96,7 +96,9 @@ fn press(app: &mut App, code: KeyCode) {
 fn shoot(app: &App, dir: &Path, name: &str, width: u16, height: u16) {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
-        .draw(|frame| ui::render(app, &Theme::new(true), frame))
+        .draw(|frame| {
+            ui::render(app, &Theme::new(true), frame);
+        })
         .unwrap();
     let buffer = terminal.backend().buffer().clone();
     std::fs::write(dir.join(format!("{name}.svg")), svg(&buffer)).unwrap();

@@ -6,9 +6,39 @@ use ratatui::crossterm::event::KeyEvent;
 use crate::aws::AwsError;
 use crate::eligibility::{RedrivePlan, RetryPlan};
 use crate::model::{
-    ActionRun, Execution, ExecutionDetail, ExecutionHistory, MapRun, StateMachine, StatusFilter,
+    ActionRun, CallerIdentity, Execution, ExecutionDetail, ExecutionHistory, MapRun, StateMachine,
+    StatusFilter,
 };
 use crate::model::{PipelineExecution, PipelineState, PipelineStructure, PipelineSummary};
+
+/// A signal that ends the dashboard; the exit status is 128 + its number, as shells expect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopSignal {
+    Hangup,
+    Interrupt,
+    Quit,
+    Terminate,
+}
+
+impl StopSignal {
+    pub fn number(self) -> u8 {
+        match self {
+            StopSignal::Hangup => 1,
+            StopSignal::Interrupt => 2,
+            StopSignal::Quit => 3,
+            StopSignal::Terminate => 15,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            StopSignal::Hangup => "SIGHUP",
+            StopSignal::Interrupt => "SIGINT",
+            StopSignal::Quit => "SIGQUIT",
+            StopSignal::Terminate => "SIGTERM",
+        }
+    }
+}
 
 /// What a person wants, after the key map has read the key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +86,18 @@ pub enum Action {
     Tick(Timestamp),
     /// The terminal changed size; the next frame adapts.
     Resize,
+    /// A frame reached the screen. `dialog_whole`: the open dialog, if any, was drawn
+    /// with every line of its target (a tiny terminal cannot show it).
+    Drawn {
+        dialog_whole: bool,
+    },
+    /// The pause after a dialog was first drawn whole has passed: from now on, and only
+    /// now, a key can answer dialog `0`. Keys that arrived before this never do.
+    Arm(u64),
+    /// Text pasted into the terminal (bracketed paste): never read as keys.
+    Paste(String),
+    /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT, SIGQUIT).
+    Signal(StopSignal),
     Loaded {
         read: Read,
         at: Timestamp,
@@ -75,6 +117,8 @@ pub enum Action {
 /// A read the poller can schedule. Also the key under which it is tracked.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Read {
+    /// STS GetCallerIdentity: the account, read once.
+    CallerIdentity,
     ListPipelines,
     State(String),
     Structure(String),
@@ -100,6 +144,8 @@ pub enum Read {
 /// Which of AWS's rate limits a read counts against; each is paced on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Quota {
+    /// STS, for the account id only.
+    Sts,
     CodePipeline,
     /// ListExecutions has the tightest bucket in Step Functions (2 per second refill).
     ListExecutions,
@@ -109,6 +155,7 @@ pub enum Quota {
 impl Read {
     pub fn quota(&self) -> Quota {
         match self {
+            Read::CallerIdentity => Quota::Sts,
             Read::Executions { .. } => Quota::ListExecutions,
             Read::StateMachines
             | Read::DescribeExecution(_)
@@ -126,6 +173,7 @@ impl Read {
 
 #[derive(Debug, Clone)]
 pub enum Payload {
+    Identity(CallerIdentity),
     Pipelines(Vec<PipelineSummary>),
     State(PipelineState),
     Structure(PipelineStructure),
@@ -160,6 +208,12 @@ pub struct WriteContext {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Fetch(Read),
+    /// Sends `Action::Arm(dialog)` after `after`: the pause that lets a person see a
+    /// dialog before any key can answer it.
+    Arm {
+        dialog: u64,
+        after: std::time::Duration,
+    },
     /// Sent exactly once per confirmation; the runner audits it before it leaves.
     Retry {
         plan: RetryPlan,

@@ -58,7 +58,7 @@ use Key::*;
 // One binding per line reads as a table.
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
-    Binding { keys: &[Char('y'), Enter], intent: Intent::Confirm, scope: Scope::Confirm, help: "send the request", hint: Some("send") },
+    Binding { keys: &[Char('y')], intent: Intent::Confirm, scope: Scope::Confirm, help: "send the request (Enter does not: it opens things everywhere else)", hint: Some("send") },
     Binding { keys: &[Char('n'), Esc], intent: Intent::Cancel, scope: Scope::Confirm, help: "cancel, send nothing", hint: Some("cancel") },
     Binding { keys: &[Char('j'), Down], intent: Intent::Down, scope: Scope::Views, help: "move down", hint: None },
     Binding { keys: &[Char('k'), Up], intent: Intent::Up, scope: Scope::Views, help: "move up", hint: None },
@@ -98,6 +98,14 @@ impl Mode {
 }
 
 fn key_of(event: &KeyEvent) -> Option<Key> {
+    // Alt-r is not r: terminals send Alt as an Esc prefix, and a slip of the thumb must
+    // not open a write.
+    if event
+        .modifiers
+        .intersects(KeyModifiers::ALT | KeyModifiers::META | KeyModifiers::SUPER)
+    {
+        return None;
+    }
     let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
     Some(match event.code {
         KeyCode::Char(c) if ctrl => Ctrl(c.to_ascii_lowercase()),
@@ -229,7 +237,8 @@ mod tests {
             intent(KeyCode::Char('y'), Mode::Confirm),
             Some(Intent::Confirm)
         );
-        assert_eq!(intent(KeyCode::Enter, Mode::Confirm), Some(Intent::Confirm));
+        // Enter opens things everywhere else: a reflex must not send a write.
+        assert_eq!(intent(KeyCode::Enter, Mode::Confirm), None);
         assert_eq!(intent(KeyCode::Esc, Mode::Confirm), Some(Intent::Cancel));
         // A second `r` while the dialog is open does nothing.
         assert_eq!(intent(KeyCode::Char('r'), Mode::Confirm), None);
@@ -247,6 +256,17 @@ mod tests {
             Some(Intent::RetryAll)
         );
         assert_eq!(intent(KeyCode::Char('r'), Mode::Pipelines), None);
+    }
+
+    #[test]
+    fn alt_modified_keys_are_not_their_letters() {
+        for modifier in [KeyModifiers::ALT, KeyModifiers::META] {
+            let alt_r = KeyEvent::new(KeyCode::Char('r'), modifier);
+            assert!(resolve(&alt_r, Mode::Pipeline).is_none());
+            assert!(resolve(&alt_r, Mode::Executions).is_none());
+            let alt_y = KeyEvent::new(KeyCode::Char('y'), modifier);
+            assert!(resolve(&alt_y, Mode::Confirm).is_none());
+        }
     }
 
     #[test]

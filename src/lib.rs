@@ -13,5 +13,6 @@ pub mod paths;
 pub mod poller;
 pub mod report;
 pub mod runner;
+pub mod terminal;
 pub mod tui;
 pub mod ui;

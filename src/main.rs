@@ -81,6 +81,23 @@ async fn connect(
     global: &GlobalArgs,
     max_attempts: u32,
 ) -> color_eyre::Result<(Clients, Settings, Identity, StartupProblem)> {
+    // The SDK cannot use an empty endpoint; say so before it tries.
+    if global
+        .endpoint_url
+        .as_deref()
+        .is_some_and(|url| url.trim().is_empty())
+    {
+        return Err(eyre!(
+            "--endpoint-url is empty: give a URL, or leave the flag out"
+        ));
+    }
+    if std::env::var_os("AWS_ENDPOINT_URL")
+        .is_some_and(|url| url.to_string_lossy().trim().is_empty())
+    {
+        return Err(eyre!(
+            "AWS_ENDPOINT_URL is set but empty: unset it, or give a URL"
+        ));
+    }
     let mut connection = Connection {
         profile: global.profile.clone(),
         region: global.region.clone(),
@@ -106,7 +123,7 @@ async fn connect(
             max_attempts,
             ..Connection::emulator(emulator.endpoint_url(), &region)
         };
-        endpoint_label = Some("demo (built-in emulator)".into());
+        endpoint_label = Some("demo emulator".into());
     }
     let problem = match &connection.profile {
         Some(profile) => aws::check_profile(profile).await.err(),
@@ -141,16 +158,18 @@ async fn dashboard(global: GlobalArgs) -> color_eyre::Result<ExitCode> {
     for open in audit.unanswered("RedriveExecution", since) {
         if let (Some(arn), Some(token)) = (open.target["executionArn"].as_str(), open.client_token)
         {
-            app.unanswered_redrives
-                .insert(arn.to_string(), (token, open.time));
+            app.remember_unanswered_redrive(arn.to_string(), token, open.time);
         }
     }
     if let Some(problem) = problem {
         app.report_problem(&problem.message);
     }
     let runner = Runner::new(clients, sender.clone(), audit, identity);
-    tui::run(app, Theme::from_env(), runner, sender, inbox).await?;
-    Ok(ExitCode::SUCCESS)
+    let stopped_by = tui::run(app, Theme::from_env(), runner, sender, inbox).await?;
+    // As shells expect of a process a signal ended: 128 + the signal's number.
+    Ok(stopped_by.map_or(ExitCode::SUCCESS, |signal| {
+        ExitCode::from(128 + signal.number())
+    }))
 }
 
 async fn run_report(global: GlobalArgs, json: bool) -> color_eyre::Result<ExitCode> {

@@ -1,5 +1,6 @@
 //! Executes `Command`s on tokio tasks and sends their results back as `Action`s.
-//! Reads share a small pool of permits; writes are audited before they leave.
+//! Reads share a small pool of permits; writes are audited before they leave and after
+//! they are answered.
 
 use std::sync::Arc;
 
@@ -9,20 +10,14 @@ use tokio::sync::{Semaphore, mpsc::UnboundedSender};
 
 use crate::action::{Action, Command, Payload, Read, RedriveReceipt, RetryReceipt, WriteContext};
 use crate::app::App;
-use crate::audit::{AuditEntry, AuditLog, new_intent_id};
-use crate::aws::{AwsError, Clients, ErrorKind};
-use crate::eligibility::{RedrivePlan, RetryPlan};
+use crate::audit::{AuditLog, Audited, InFlight, Write};
+use crate::aws::{AwsError, Clients};
 use crate::model::{ExecutionHistory, MachineType, StatusFilter};
+
+pub use crate::audit::Identity;
 
 /// At most this many reads in flight at once.
 pub const READS_IN_FLIGHT: usize = 4;
-
-/// Who is acting, for the audit log.
-#[derive(Debug, Clone, Default)]
-pub struct Identity {
-    pub profile: Option<String>,
-    pub region: Option<String>,
-}
 
 #[derive(Clone)]
 pub struct Runner {
@@ -31,6 +26,7 @@ pub struct Runner {
     permits: Arc<Semaphore>,
     audit: Arc<AuditLog>,
     identity: Identity,
+    writes: Arc<InFlight>,
 }
 
 impl Runner {
@@ -46,12 +42,47 @@ impl Runner {
             permits: Arc::new(Semaphore::new(READS_IN_FLIGHT)),
             audit,
             identity,
+            writes: Arc::new(InFlight::default()),
         }
+    }
+
+    /// Audits a write, sends it once, and audits how it ended. While it is on its way
+    /// it is in `writes`, where `finish_writes` finds it if the dashboard stops first.
+    async fn audited_send<T>(
+        &self,
+        context: &WriteContext,
+        write: Write,
+        send: impl std::future::Future<Output = Result<T, AwsError>>,
+        request_id: impl Fn(&T) -> Option<String>,
+    ) -> Result<T, AwsError> {
+        let audited = Arc::new(Audited::new(
+            self.audit.clone(),
+            self.identity.clone(),
+            context.account.clone(),
+            write,
+        ));
+        self.writes.start(audited.clone())?;
+        let result = send.await;
+        let id = result.as_ref().ok().and_then(&request_id);
+        self.writes.answered(&audited, &result, id);
+        result
+    }
+
+    /// On the way out: waits up to `grace` for writes on their way, and records the rest
+    /// as "outcome unknown" because of `why`.
+    pub async fn finish_writes(&self, grace: std::time::Duration, why: &str) {
+        self.writes.finish(grace, why).await;
     }
 
     pub fn run(&self, command: Command) {
         let runner = self.clone();
         match command {
+            Command::Arm { dialog, after } => {
+                tokio::spawn(async move {
+                    tokio::time::sleep(after).await;
+                    let _ = runner.actions.send(Action::Arm(dialog));
+                });
+            }
             Command::Fetch(read) => {
                 tokio::spawn(async move {
                     let Ok(_permit) = runner.permits.acquire().await else {
@@ -67,8 +98,22 @@ impl Runner {
             }
             Command::Retry { plan, context } => {
                 tokio::spawn(async move {
-                    let audit = Audited::new(&runner, &context);
-                    let result = send_retry(&runner.clients, &audit, &plan).await;
+                    let write = Write {
+                        operation: "RetryStageExecution",
+                        target: json!({
+                            "pipelineName": plan.pipeline_name,
+                            "stageName": plan.stage_name,
+                            "pipelineExecutionId": plan.pipeline_execution_id,
+                        }),
+                        mode: Some(plan.retry_mode.as_aws().to_string()),
+                        client_token: None,
+                    };
+                    let send = runner.clients.pipelines.retry_stage(&plan);
+                    let result = runner
+                        .audited_send(&context, write, send, |r: &RetryReceipt| {
+                            r.request_id.clone()
+                        })
+                        .await;
                     let _ = runner.actions.send(Action::RetryAnswered { plan, result });
                 });
             }
@@ -78,8 +123,24 @@ impl Runner {
                 context,
             } => {
                 tokio::spawn(async move {
-                    let audit = Audited::new(&runner, &context);
-                    let result = send_redrive(&runner.clients, &audit, &plan, &client_token).await;
+                    let write = Write {
+                        operation: "RedriveExecution",
+                        target: json!({
+                            "executionArn": plan.execution_arn,
+                            "stateMachineArn": plan.state_machine_arn,
+                        }),
+                        mode: None,
+                        client_token: Some(client_token.clone()),
+                    };
+                    let send = runner
+                        .clients
+                        .sfn
+                        .redrive(&plan.execution_arn, &client_token);
+                    let result = runner
+                        .audited_send(&context, write, send, |r: &RedriveReceipt| {
+                            r.request_id.clone()
+                        })
+                        .await;
                     let _ = runner.actions.send(Action::RedriveAnswered {
                         plan,
                         client_token,
@@ -95,6 +156,7 @@ pub async fn fetch(clients: &Clients, read: &Read) -> Result<Payload, AwsError> 
     let pipelines = &clients.pipelines;
     let sfn = &clients.sfn;
     Ok(match read {
+        Read::CallerIdentity => Payload::Identity(clients.sts.caller_identity().await?),
         Read::ListPipelines => Payload::Pipelines(pipelines.list_pipelines().await?),
         Read::State(name) => Payload::State(pipelines.pipeline_state(name).await?),
         Read::Structure(name) => Payload::Structure(pipelines.pipeline_structure(name).await?),
@@ -134,6 +196,7 @@ async fn load(app: &mut App, clients: &Clients, at: Timestamp, read: Read) {
 /// benchmarks, tests. The dashboard itself polls.
 pub async fn load_everything(app: &mut App, clients: &Clients, at: Timestamp) {
     let load = async |app: &mut App, read: Read| load(app, clients, at, read).await;
+    load(app, Read::CallerIdentity).await;
     load(app, Read::ListPipelines).await;
     let names: Vec<String> = app
         .model
@@ -193,130 +256,4 @@ pub async fn load_execution(app: &mut App, clients: &Clients, arn: &str, at: Tim
     if app.model.sfn.history(arn).is_some_and(|h| h.has_map_runs) {
         load(app, clients, at, Read::MapRuns(arn.to_string())).await;
     }
-}
-
-/// One write's audit lines: who, where, and a shared intent id for both lines.
-struct Audited<'a> {
-    log: &'a AuditLog,
-    identity: &'a Identity,
-    account: Option<String>,
-    intent_id: String,
-}
-
-impl<'a> Audited<'a> {
-    fn new(runner: &'a Runner, context: &WriteContext) -> Self {
-        Self {
-            log: &runner.audit,
-            identity: &runner.identity,
-            account: context.account.clone(),
-            intent_id: new_intent_id(),
-        }
-    }
-
-    fn entry(
-        &self,
-        write: &Write,
-        phase: &'static str,
-        outcome: String,
-        request_id: Option<String>,
-    ) -> AuditEntry {
-        AuditEntry {
-            time: Timestamp::now(),
-            intent_id: self.intent_id.clone(),
-            phase,
-            profile: self.identity.profile.clone(),
-            region: self.identity.region.clone(),
-            account: self.account.clone(),
-            operation: write.operation,
-            target: write.target.clone(),
-            mode: write.mode.clone(),
-            client_token: write.client_token.clone(),
-            outcome,
-            request_id,
-        }
-    }
-
-    /// Records the attempt; if that fails, nothing may be sent.
-    fn attempt(&self, write: &Write) -> Result<(), AwsError> {
-        self.log
-            .append(&self.entry(write, "attempt", "sending".into(), None))
-            .map_err(|error| {
-                AwsError::new(
-                    ErrorKind::Other,
-                    format!(
-                        "not sent: cannot write the audit log {}: {error}",
-                        self.log.path().display()
-                    ),
-                )
-            })
-    }
-
-    fn outcome<T>(&self, write: &Write, result: &Result<T, AwsError>, request_id: Option<String>) {
-        let outcome = match result {
-            Ok(_) => "succeeded".to_string(),
-            Err(error) => format!("failed: {error}"),
-        };
-        let request_id =
-            request_id.or_else(|| result.as_ref().err().and_then(|e| e.request_id.clone()));
-        if let Err(error) = self
-            .log
-            .append(&self.entry(write, "outcome", outcome, request_id))
-        {
-            tracing::error!(%error, "could not record the outcome of a write");
-        }
-    }
-}
-
-/// What a write is, for its audit lines.
-struct Write {
-    operation: &'static str,
-    target: serde_json::Value,
-    mode: Option<String>,
-    client_token: Option<String>,
-}
-
-/// Records the attempt, sends exactly one RetryStageExecution, records the outcome.
-async fn send_retry(
-    clients: &Clients,
-    audit: &Audited<'_>,
-    plan: &RetryPlan,
-) -> Result<RetryReceipt, AwsError> {
-    let write = Write {
-        operation: "RetryStageExecution",
-        target: json!({
-            "pipelineName": plan.pipeline_name,
-            "stageName": plan.stage_name,
-            "pipelineExecutionId": plan.pipeline_execution_id,
-        }),
-        mode: Some(plan.retry_mode.as_aws().to_string()),
-        client_token: None,
-    };
-    audit.attempt(&write)?;
-    let result = clients.pipelines.retry_stage(plan).await;
-    let request_id = result.as_ref().ok().and_then(|r| r.request_id.clone());
-    audit.outcome(&write, &result, request_id);
-    result
-}
-
-/// Records the attempt with its client token, sends RedriveExecution, records the outcome.
-async fn send_redrive(
-    clients: &Clients,
-    audit: &Audited<'_>,
-    plan: &RedrivePlan,
-    client_token: &str,
-) -> Result<RedriveReceipt, AwsError> {
-    let write = Write {
-        operation: "RedriveExecution",
-        target: json!({
-            "executionArn": plan.execution_arn,
-            "stateMachineArn": plan.state_machine_arn,
-        }),
-        mode: None,
-        client_token: Some(client_token.to_string()),
-    };
-    audit.attempt(&write)?;
-    let result = clients.sfn.redrive(&plan.execution_arn, client_token).await;
-    let request_id = result.as_ref().ok().and_then(|r| r.request_id.clone());
-    audit.outcome(&write, &result, request_id);
-    result
 }

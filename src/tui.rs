@@ -1,32 +1,45 @@
-//! The dashboard's loop: keys, ticks and results arrive on one channel; `App::update`
-//! handles them; the runner executes the commands; the screen is redrawn.
+//! The dashboard's loop: keys, ticks, results and signals arrive on one channel;
+//! `App::update` handles them; the runner executes the commands; the screen is redrawn.
 
 use std::time::Duration;
 
 use ratatui::crossterm::event::{self, Event};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-use crate::action::Action;
+use crate::action::{Action, StopSignal};
 use crate::app::App;
 use crate::runner::Runner;
+use crate::terminal;
 use crate::ui::{self, Theme};
 
+/// How long, on the way out, a write already sent may take to answer before it is
+/// recorded as "outcome unknown".
+pub const WRITE_GRACE: Duration = Duration::from_secs(5);
+
+/// Runs the dashboard until the person quits or a signal arrives. Returns the signal
+/// that ended it, if one did (the exit status is then 128 + its number).
 pub async fn run(
     mut app: App,
     theme: Theme,
     runner: Runner,
     actions: UnboundedSender<Action>,
     mut inbox: UnboundedReceiver<Action>,
-) -> color_eyre::Result<()> {
-    // ratatui's init installs a panic hook that restores the terminal before the report.
-    let mut terminal = ratatui::try_init()?;
+) -> color_eyre::Result<Option<StopSignal>> {
+    let mut terminal = terminal::enter()?;
+    let _restore = terminal::RestoreOnDrop;
     spawn_input(actions.clone());
     spawn_ticker(actions.clone());
+    spawn_signals(actions.clone());
     // The first frame is drawn before any AWS reply: the first tick starts the reads.
     let _ = actions.send(Action::Tick(jiff::Timestamp::now()));
     let result = loop {
-        if let Err(error) = terminal.draw(|frame| ui::render(&app, &theme, frame)) {
+        let mut dialog_whole = true;
+        if let Err(error) = terminal.draw(|frame| dialog_whole = ui::render(&app, &theme, frame)) {
             break Err(error.into());
+        }
+        // Only a frame that reached the screen can show a dialog to a person.
+        for command in app.update(Action::Drawn { dialog_whole }) {
+            runner.run(command);
         }
         let Some(first) = inbox.recv().await else {
             break Ok(());
@@ -45,8 +58,14 @@ pub async fn run(
             break Ok(());
         }
     };
-    ratatui::restore();
-    result
+    // A write already on its way is answered, or recorded as possibly applied.
+    let reason = match app.stopped_by {
+        Some(signal) => format!("unstick was stopped by {}", signal.name()),
+        None => "unstick quit".to_string(),
+    };
+    runner.finish_writes(WRITE_GRACE, &reason).await;
+    terminal::restore();
+    result.map(|()| app.stopped_by)
 }
 
 /// Reads the terminal on its own thread, so a slow link never blocks the loop.
@@ -60,6 +79,7 @@ fn spawn_input(actions: UnboundedSender<Action>) {
             }
             let action = match event::read() {
                 Ok(Event::Key(key)) => Action::Key(key),
+                Ok(Event::Paste(text)) => Action::Paste(text),
                 Ok(Event::Resize(_, _)) => Action::Resize,
                 Ok(_) => continue,
                 Err(_) => return,
@@ -82,4 +102,30 @@ fn spawn_ticker(actions: UnboundedSender<Action>) {
             }
         }
     });
+}
+
+/// SIGTERM, SIGHUP (the SSH session dropped), SIGINT and SIGQUIT end the dashboard
+/// through the loop, so the terminal is restored and writes are recorded.
+fn spawn_signals(actions: UnboundedSender<Action>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let kinds = [
+        (SignalKind::terminate(), StopSignal::Terminate),
+        (SignalKind::hangup(), StopSignal::Hangup),
+        (SignalKind::interrupt(), StopSignal::Interrupt),
+        (SignalKind::quit(), StopSignal::Quit),
+    ];
+    for (kind, stop) in kinds {
+        let Ok(mut stream) = signal(kind) else {
+            tracing::warn!(?stop, "cannot listen for this signal");
+            continue;
+        };
+        let actions = actions.clone();
+        tokio::spawn(async move {
+            while stream.recv().await.is_some() {
+                if actions.send(Action::Signal(stop)).is_err() {
+                    return;
+                }
+            }
+        });
+    }
 }

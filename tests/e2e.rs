@@ -69,6 +69,11 @@ impl Session {
         std::thread::sleep(Duration::from_millis(300));
     }
 
+    /// A person reads the dialog before answering: longer than the pause that arms it.
+    fn read_dialog(&self) {
+        std::thread::sleep(Duration::from_millis(600));
+    }
+
     fn contents(&self) -> String {
         self.screen.lock().unwrap().screen().contents()
     }
@@ -113,6 +118,7 @@ fn retry_a_failed_stage_and_see_it_succeed_then_quit_cleanly() {
     app.wait_for("r retry failed: re-runs IntegrationTests", PATIENCE);
     app.send("r");
     app.wait_for("Retry failed actions?", PATIENCE);
+    app.read_dialog();
     app.send("y");
     app.wait_for("Retry started", PATIENCE);
     let screen = app.wait_for("Build: Succeeded after retry", PATIENCE);
@@ -138,16 +144,30 @@ fn retry_a_failed_stage_and_see_it_succeed_then_quit_cleanly() {
     app.send("\r");
     app.wait_for("DeployEuWest1", PATIENCE);
     app.wait_for("r retry failed: re-runs", PATIENCE);
+    // Typed ahead, all at once: the dialog opens, and none of the keys answers it.
     app.send("rryryRy");
+    app.wait_for("Retry failed actions?", PATIENCE);
+    std::thread::sleep(Duration::from_millis(800));
+    let attempts = |state: &Path| -> Vec<serde_json::Value> {
+        audit_attempts(state, "payments-api")
+            .into_iter()
+            .filter(|entry| entry["phase"] == "attempt")
+            .collect()
+    };
+    assert!(attempts(state.path()).is_empty(), "typeahead sent a write");
+    app.send("y");
     app.wait_for("Retry started", PATIENCE);
-    std::thread::sleep(Duration::from_millis(500));
+    // Mashing again while the retry is followed sends nothing more.
+    app.send("ryry");
+    std::thread::sleep(Duration::from_millis(800));
     app.send("ryry");
     std::thread::sleep(Duration::from_millis(500));
-    let attempts: Vec<_> = audit_attempts(state.path(), "payments-api")
-        .into_iter()
-        .filter(|entry| entry["phase"] == "attempt")
-        .collect();
-    assert_eq!(attempts.len(), 1, "{attempts:?}");
+    assert_eq!(
+        attempts(state.path()).len(),
+        1,
+        "{:?}",
+        attempts(state.path())
+    );
 
     app.send("q");
     let status = app.child.wait().expect("unstick exits");
@@ -196,6 +216,7 @@ fn redrive_a_failed_execution_and_see_it_succeed() {
     app.wait_for("r redrive: re-runs ChargeCard", PATIENCE);
     app.send("r");
     app.wait_for("Redrive execution?", PATIENCE);
+    app.read_dialog();
     app.send("rry");
     app.wait_for("Redrive started: order-58211", PATIENCE);
     app.wait_for("◔ RUNNING", PATIENCE);

@@ -144,7 +144,7 @@ async fn reason_retry_in_progress() {
     let mut app = loaded_app(&emulator, false).await;
     open(&mut app, "payments-api");
     app.update(char_key('r'));
-    app.update(char_key('y'));
+    answer_yes(&mut app);
     snap("reason_retry_in_progress", &app);
 }
 

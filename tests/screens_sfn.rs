@@ -109,7 +109,7 @@ async fn refused_read_only() {
 async fn refused_while_a_redrive_is_in_flight() {
     let (mut app, _emulator) = opened("order-fulfilment", "order-58211", false).await;
     app.update(char_key('r'));
-    app.update(char_key('y'));
+    answer_yes(&mut app);
     app.update(char_key('r'));
     snap("redrive_refused_in_flight", &app);
 }

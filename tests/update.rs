@@ -7,9 +7,9 @@ use common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use unstick::action::{Action, Command, Quota, Read, RetryReceipt};
-use unstick::app::View;
+use unstick::app::{OnConfirm, View};
 use unstick::aws::{AwsError, ErrorKind};
-use unstick::eligibility::RetryMode;
+use unstick::eligibility::{OwnWrite, RetryMode};
 
 fn retries(commands: &[Command]) -> usize {
     commands
@@ -49,7 +49,10 @@ async fn one_confirmation_sends_exactly_one_retry() {
     assert!(app.confirm.is_some());
     // A second r while the dialog is open changes nothing.
     assert!(app.update(char_key('r')).is_empty());
-    let sent = app.update(char_key('y'));
+    // Typed before the dialog was on screen: not an answer.
+    assert_eq!(retries(&app.update(char_key('y'))), 0);
+    assert!(app.confirm.is_some(), "the dialog stays open");
+    let sent = answer_yes(&mut app);
     assert_eq!(retries(&sent), 1);
     match &sent[0] {
         Command::Retry { plan, context } => {
@@ -65,18 +68,11 @@ async fn one_confirmation_sends_exactly_one_retry() {
     for key in ['y', 'r', 'y', 'R', 'y'] {
         assert_eq!(retries(&app.update(char_key(key))), 0);
     }
-    assert!(
-        app.ui
-            .status
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("already in progress")
-    );
+    assert!(app.ui.status.as_ref().unwrap().text.contains("on its way"));
 }
 
 #[tokio::test]
-async fn enter_confirms_and_escape_cancels() {
+async fn enter_never_confirms_and_escape_cancels() {
     let emulator = demo_emulator().await;
     let mut app = loaded_app(&emulator, false).await;
     open(&mut app, "payments-api");
@@ -92,7 +88,10 @@ async fn enter_confirms_and_escape_cancels() {
             .contains("nothing was sent")
     );
     app.update(char_key('r'));
-    assert_eq!(retries(&app.update(key(KeyCode::Enter))), 1);
+    show_dialog(&mut app);
+    assert_eq!(retries(&app.update(key(KeyCode::Enter))), 0);
+    assert!(app.confirm.is_some(), "Enter opens things; it never sends");
+    assert_eq!(retries(&app.update(char_key('y'))), 1);
 }
 
 #[tokio::test]
@@ -104,7 +103,9 @@ async fn retry_all_names_the_outputs_it_overwrites() {
     let dialog = app.confirm.as_ref().expect("dialog open");
     assert!(dialog.warning.as_ref().unwrap().contains("UnitTests"));
     match &dialog.on_confirm {
-        Command::Retry { plan, .. } => assert_eq!(plan.retry_mode, RetryMode::AllActions),
+        OnConfirm::Send(Command::Retry { plan, .. }) => {
+            assert_eq!(plan.retry_mode, RetryMode::AllActions)
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -164,7 +165,7 @@ async fn an_answer_refreshes_at_once_and_follows_the_stage() {
     let mut app = loaded_app(&emulator, false).await;
     open(&mut app, "checkout-web");
     app.update(char_key('r'));
-    let plan = match app.update(char_key('y')).remove(0) {
+    let plan = match answer_yes(&mut app).remove(0) {
         Command::Retry { plan, .. } => plan,
         other => panic!("{other:?}"),
     };
@@ -176,7 +177,7 @@ async fn an_answer_refreshes_at_once_and_follows_the_stage() {
         }),
     });
     assert!(commands.contains(&Command::Fetch(Read::State("checkout-web".into()))));
-    assert!(app.following.contains_key("checkout-web"));
+    assert!(app.following_retry("checkout-web"));
     assert!(
         app.ui
             .status
@@ -185,8 +186,11 @@ async fn an_answer_refreshes_at_once_and_follows_the_stage() {
             .text
             .starts_with("Retry started")
     );
-    // The stage can be retried again once the answer is in (no request in flight).
-    assert!(app.retries_in_flight.is_empty());
+    // Followed until AWS shows the retry ended: no second retry before that.
+    assert!(matches!(
+        app.retry_write("checkout-web", "Build"),
+        Some(OwnWrite::Following { .. })
+    ));
 }
 
 #[tokio::test]
@@ -195,7 +199,7 @@ async fn a_refused_retry_is_shown_in_plain_words() {
     let mut app = loaded_app(&emulator, false).await;
     open(&mut app, "checkout-web");
     app.update(char_key('r'));
-    let plan = match app.update(char_key('y')).remove(0) {
+    let plan = match answer_yes(&mut app).remove(0) {
         Command::Retry { plan, .. } => plan,
         other => panic!("{other:?}"),
     };
@@ -213,7 +217,8 @@ async fn a_refused_retry_is_shown_in_plain_words() {
         status.contains("codepipeline:RetryStageExecution"),
         "{status}"
     );
-    assert!(!app.following.contains_key("checkout-web"));
+    assert!(!app.following_retry("checkout-web"));
+    assert_eq!(app.retry_write("checkout-web", "Build"), None);
 }
 
 #[tokio::test]

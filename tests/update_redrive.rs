@@ -7,7 +7,7 @@ use common::*;
 use ratatui::crossterm::event::KeyCode;
 
 use unstick::action::{Action, Command, Read, RedriveReceipt};
-use unstick::app::View;
+use unstick::app::{OnConfirm, View};
 use unstick::aws::{AwsError, ErrorKind};
 use unstick::model::StatusFilter;
 
@@ -25,7 +25,7 @@ fn redrives(commands: &[Command]) -> Vec<(String, String)> {
 
 fn dialog_token(app: &unstick::app::App) -> String {
     match &app.confirm.as_ref().expect("dialog open").on_confirm {
-        Command::Redrive { client_token, .. } => client_token.clone(),
+        OnConfirm::Send(Command::Redrive { client_token, .. }) => client_token.clone(),
         other => panic!("{other:?}"),
     }
 }
@@ -41,7 +41,7 @@ async fn confirmed_redrive(
     let shown = dialog_token(app);
     let Command::Redrive {
         plan, client_token, ..
-    } = app.update(char_key('y')).remove(0)
+    } = answer_yes(app).remove(0)
     else {
         panic!("expected a redrive");
     };
@@ -87,19 +87,12 @@ async fn one_confirmation_sends_one_redrive_with_the_dialogs_token() {
         app.update(char_key('r')).is_empty(),
         "the dialog takes the second r"
     );
-    let sent = redrives(&app.update(char_key('y')));
+    let sent = redrives(&answer_yes(&mut app));
     assert_eq!(sent, vec![(arn.clone(), token)]);
     for c in ['y', 'r', 'y', 'r', 'y'] {
         assert!(redrives(&app.update(char_key(c))).is_empty());
     }
-    assert!(
-        app.ui
-            .status
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("already being sent")
-    );
+    assert!(app.ui.status.as_ref().unwrap().text.contains("on its way"));
 }
 
 #[tokio::test]
@@ -117,7 +110,7 @@ async fn an_answer_follows_the_execution_and_refreshes_it() {
             request_id: None,
         }),
     });
-    assert!(app.following_executions.contains_key(&arn));
+    assert!(app.redrive_watches.contains_key(&arn));
     assert!(commands.contains(&Command::Fetch(Read::DescribeExecution(arn.clone()))));
     assert!(
         app.ui
@@ -138,10 +131,13 @@ async fn no_answer_keeps_the_token_and_a_resend_reuses_it() {
     let arn = execution_arn("nightly-report", "report-2026-11-21");
     let (plan, client_token) = confirmed_redrive(&mut app, &clients, &arn).await;
     let first_token = client_token.clone();
-    let lost = AwsError::new(
-        ErrorKind::Unreachable,
-        "cannot reach the AWS endpoint: connection reset",
-    );
+    let lost = AwsError {
+        may_have_arrived: true,
+        ..AwsError::new(
+            ErrorKind::Unreachable,
+            "cannot reach the AWS endpoint: connection reset",
+        )
+    };
     app.update(Action::RedriveAnswered {
         plan,
         client_token,
@@ -166,10 +162,7 @@ async fn no_answer_keeps_the_token_and_a_resend_reuses_it() {
             .unwrap()
             .contains("same client token")
     );
-    assert_eq!(
-        redrives(&app.update(char_key('y'))),
-        vec![(arn, first_token)]
-    );
+    assert_eq!(redrives(&answer_yes(&mut app)), vec![(arn, first_token)]);
 }
 
 #[tokio::test]
@@ -213,15 +206,15 @@ async fn an_unanswered_redrive_from_before_a_restart_is_resent_with_its_token() 
     let mut app = loaded_app(&emulator, false).await;
     let arn = execution_arn("order-fulfilment", "order-58211");
     let earlier = t0() - jiff::SignedDuration::from_mins(3);
-    app.unanswered_redrives
-        .insert(arn.clone(), ("unstick-from-the-audit-log".into(), earlier));
+    app.remember_unanswered_redrive(arn.clone(), "unstick-from-the-audit-log".into(), earlier);
     open_execution(&mut app, &clients, &arn).await;
     app.update(char_key('r'));
     assert_eq!(dialog_token(&app), "unstick-from-the-audit-log");
     // After 15 minutes AWS has forgotten the token: a new one is made.
-    app.unanswered_redrives.insert(
+    app.remember_unanswered_redrive(
         arn.clone(),
-        ("stale".into(), t0() - jiff::SignedDuration::from_mins(16)),
+        "stale".into(),
+        t0() - jiff::SignedDuration::from_mins(16),
     );
     app.update(key(KeyCode::Esc));
     app.update(char_key('r'));

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::action::{
-    Action, Command, FilterEdit, Intent, Payload, Read, RetryReceipt, WriteContext,
+    Action, Command, FilterEdit, Intent, Payload, Read, RetryReceipt, StopSignal, WriteContext,
 };
 use crate::aws::AwsError;
 use crate::eligibility::{
@@ -20,14 +20,18 @@ use crate::model::{
 };
 use crate::poller::{Outcome, Schedule};
 
+mod confirm;
 mod executions;
 mod navigation;
 mod polling;
 mod redrive;
 mod replies;
 mod retry;
+mod watch;
 
+pub use confirm::{ARM_AFTER, Confirm, OnConfirm, Seen};
 pub use executions::ExecutionRow;
+pub use watch::Watch;
 
 /// Fixed for the life of the process.
 #[derive(Debug, Clone, Default)]
@@ -70,9 +74,10 @@ pub struct Ui {
     /// Selection in the list follows the pipeline, not the row number, as rows re-sort.
     pub selected_pipeline: Option<String>,
     pub selected_stage: usize,
-    /// The person moved the stage cursor; until then it follows the first failed stage
+    /// The stage the person put the cursor on, by name: it stays there when stages are
+    /// added or change state. Until they choose, the cursor follows the first failed stage
     /// as data arrives (a pipeline opened before its state was read).
-    pub stage_chosen: bool,
+    pub chosen_stage: Option<String>,
     /// An older execution being looked at in the pipeline view; None: the live state.
     pub execution: Option<String>,
     pub filter: String,
@@ -91,23 +96,6 @@ pub struct Ui {
     pub status: Option<StatusLine>,
 }
 
-/// A confirmation is a value: while it is open it takes every key, and confirming sends
-/// its command exactly once (it is taken out of the Option).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Confirm {
-    pub title: String,
-    pub lines: Vec<(String, String)>,
-    pub warning: Option<String>,
-    pub on_confirm: Command,
-}
-
-/// A stage we retried and now watch at a faster pace until it ends.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Follow {
-    pub stage: String,
-    pub since: Timestamp,
-}
-
 /// One row of the pipelines list.
 #[derive(Debug, Clone)]
 pub struct PipelineRow<'a> {
@@ -123,24 +111,21 @@ pub struct App {
     pub settings: Settings,
     pub schedule: Schedule,
     pub now: Timestamp,
-    /// (pipeline, stage) whose RetryStageExecution has been sent and not yet answered.
-    pub retries_in_flight: BTreeSet<(String, String)>,
-    pub following: BTreeMap<String, Follow>,
-    /// Execution ARNs whose RedriveExecution has been sent and not yet answered.
-    pub redrives_in_flight: BTreeSet<String>,
-    /// Redriven executions watched at a faster pace until they stop, and since when.
-    pub following_executions: BTreeMap<String, Timestamp>,
+    /// Retries this dashboard sent, by (pipeline, stage): on their way, or followed until
+    /// AWS shows they ended. While here, the stage cannot be retried again.
+    pub retry_watches: BTreeMap<(String, String), Watch>,
+    /// Redrives this dashboard sent, by execution ARN, likewise.
+    pub redrive_watches: BTreeMap<String, Watch>,
     /// Redrives that never got an answer (from the audit log, or a dropped connection),
     /// by execution ARN: their client token, and when it was sent. Reused within 15
     /// minutes, so that AWS does not redrive twice.
     pub unanswered_redrives: BTreeMap<String, (String, Timestamp)>,
+    /// The last dialog's id; each new dialog takes the next.
+    next_dialog: u64,
     pub should_quit: bool,
+    /// The signal that ended the dashboard, for the exit status.
+    pub stopped_by: Option<StopSignal>,
 }
-
-/// How long after a retry a stage that is not (yet) InProgress still counts as starting:
-/// GetPipelineState is eventually consistent.
-const FOLLOW_GRACE: SignedDuration = SignedDuration::from_secs(8);
-const FOLLOW_LIMIT: SignedDuration = SignedDuration::from_mins(60);
 
 impl App {
     pub fn new(settings: Settings, schedule: Schedule, now: Timestamp) -> Self {
@@ -151,7 +136,7 @@ impl App {
                 last_opened: None,
                 selected_pipeline: None,
                 selected_stage: 0,
-                stage_chosen: false,
+                chosen_stage: None,
                 execution: None,
                 filter: String::new(),
                 filtering: false,
@@ -167,12 +152,12 @@ impl App {
             settings,
             schedule,
             now,
-            retries_in_flight: BTreeSet::new(),
-            following: BTreeMap::new(),
-            redrives_in_flight: BTreeSet::new(),
-            following_executions: BTreeMap::new(),
+            retry_watches: BTreeMap::new(),
+            redrive_watches: BTreeMap::new(),
             unanswered_redrives: BTreeMap::new(),
+            next_dialog: 0,
             should_quit: false,
+            stopped_by: None,
         }
     }
 
@@ -209,6 +194,19 @@ impl App {
                 self.poll()
             }
             Action::Resize => Vec::new(),
+            Action::Drawn { dialog_whole } => self.on_drawn(dialog_whole),
+            Action::Arm(id) => {
+                self.on_arm(id);
+                Vec::new()
+            }
+            Action::Paste(text) => {
+                self.on_paste(&text);
+                Vec::new()
+            }
+            Action::Signal(signal) => {
+                self.on_signal(signal);
+                Vec::new()
+            }
             Action::Loaded { read, at, result } => self.on_loaded(read, at, result),
             Action::RetryAnswered { plan, result } => self.on_retry_answer(plan, result),
             Action::RedriveAnswered {
@@ -217,6 +215,14 @@ impl App {
                 result,
             } => self.on_redrive_answer(plan, client_token, result),
         }
+    }
+
+    /// A signal ends the dashboard at once: whatever is open sends nothing; a write
+    /// already on its way is finished or recorded by the runner on the way out.
+    fn on_signal(&mut self, signal: StopSignal) {
+        self.confirm = None;
+        self.stopped_by = Some(signal);
+        self.should_quit = true;
     }
 
     /// A problem found before the first request (an unknown profile, say).
@@ -232,28 +238,6 @@ impl App {
         });
     }
 
-    /// The one gate every write passes: the dialog is taken (so a second key press finds
-    /// nothing to confirm), read-only refuses, and each kind of write guards against a
-    /// second request for the same target while the first is on its way.
-    fn confirm(&mut self) -> Vec<Command> {
-        let Some(confirm) = self.confirm.take() else {
-            return Vec::new();
-        };
-        if self.settings.read_only {
-            self.say(Tone::Warning, "read-only mode: nothing was sent");
-            return Vec::new();
-        }
-        match confirm.on_confirm {
-            Command::Retry { plan, context } => self.send_retry(plan, context),
-            Command::Redrive {
-                plan,
-                client_token,
-                context,
-            } => self.send_redrive(plan, client_token, context),
-            other => vec![other],
-        }
-    }
-
     /// Reads `read` now, past the token bucket, because a write just changed it; even if
     /// an earlier read of it is on its way, as that answer may predate the write.
     fn read_now(&mut self, read: Read, commands: &mut Vec<Command>) {
@@ -267,7 +251,7 @@ impl App {
     fn on_intent(&mut self, intent: Intent) -> Vec<Command> {
         match intent {
             Intent::Quit => {
-                self.should_quit = true;
+                self.quit();
                 Vec::new()
             }
             Intent::Confirm => self.confirm(),

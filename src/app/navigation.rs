@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// A filter longer than this is a paste gone wrong, not a name.
+const MAX_FILTER: usize = 200;
+
 impl App {
     pub(super) fn back(&mut self) {
         if self.ui.help {
@@ -48,11 +51,34 @@ impl App {
         }
     }
 
+    /// Pasted text is never read as keys (a pasted "rollout … deploy" must not open and
+    /// answer a dialog). In the filter it is text; elsewhere it is dropped, with a note.
+    pub(super) fn on_paste(&mut self, text: &str) {
+        if !self.ui.filtering {
+            self.say(
+                Tone::Muted,
+                "Pasted text ignored: unstick takes keys one at a time (paste into / to filter)",
+            );
+            return;
+        }
+        // One line of printable text, of a sensible length for a name.
+        let first_line = text.lines().next().unwrap_or_default();
+        let pasted: String = first_line
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(MAX_FILTER - self.ui.filter.chars().count().min(MAX_FILTER))
+            .collect();
+        self.ui.filter.push_str(&pasted);
+        // Keeps the selection on a visible row, as typing does.
+        self.on_filter(FilterEdit::Accept);
+        self.ui.filtering = true;
+    }
+
     pub(super) fn open(&mut self, name: String) -> Vec<Command> {
         if self.ui.last_opened.as_ref() != Some(&name) {
             self.ui.execution = None;
         }
-        self.ui.stage_chosen = false;
+        self.ui.chosen_stage = None;
         self.ui.selected_stage = 0;
         self.ui.view = View::Pipeline(name.clone());
         self.select_failed_stage();
@@ -62,17 +88,21 @@ impl App {
         self.poll()
     }
 
-    /// Puts the cursor on the first failed stage of what is shown, unless the person
-    /// has already moved it.
+    /// Keeps the cursor on the stage the person chose, by name, as data arrives; until
+    /// they choose, puts it on the first failed stage (and leaves it be when none failed,
+    /// rather than jumping back to the first stage).
     pub(super) fn select_failed_stage(&mut self) {
-        if self.ui.stage_chosen {
+        let Some(stages) = self.shown_stages() else {
             return;
-        }
-        if let Some(stages) = self.shown_stages() {
-            self.ui.selected_stage = stages
+        };
+        let found = match &self.ui.chosen_stage {
+            Some(name) => stages.iter().position(|stage| &stage.stage_name == name),
+            None => stages
                 .iter()
-                .position(|stage| stage.status() == Some(&StageStatus::Failed))
-                .unwrap_or(0);
+                .position(|stage| stage.status() == Some(&StageStatus::Failed)),
+        };
+        if let Some(index) = found {
+            self.ui.selected_stage = index;
         }
     }
 
@@ -96,9 +126,11 @@ impl App {
                 self.ui.selected_pipeline = rows.get(next).map(|row| row.name.to_string());
             }
             View::Pipeline(_) => {
-                let len = self.shown_stages().map_or(0, |stages| stages.len());
-                self.ui.selected_stage = step(self.ui.selected_stage, len);
-                self.ui.stage_chosen = true;
+                let stages = self.shown_stages().unwrap_or_default();
+                self.ui.selected_stage = step(self.ui.selected_stage, stages.len());
+                self.ui.chosen_stage = stages
+                    .get(self.ui.selected_stage)
+                    .map(|stage| stage.stage_name.clone());
             }
             View::Executions => {
                 let arns = self.execution_arns();

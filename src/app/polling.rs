@@ -15,7 +15,9 @@ impl App {
     /// Reads wanted now, most urgent first, each with how often it repeats. Each service
     /// has its own quotas, so the order only matters within one.
     pub(super) fn wanted_reads(&self) -> Vec<(Read, SignedDuration)> {
-        let mut wanted = self.pipeline_reads();
+        // The account never changes under the same credentials.
+        let mut wanted = vec![(Read::CallerIdentity, ONCE)];
+        wanted.extend(self.pipeline_reads());
         wanted.extend(self.execution_reads());
         wanted
     }
@@ -25,7 +27,7 @@ impl App {
         let mut wanted = Vec::new();
         let focused = self.open_pipeline();
         if let Some(name) = focused {
-            let state_every = if self.following.contains_key(name) {
+            let state_every = if self.following_retry(name) {
                 every.following
             } else {
                 every.focused
@@ -74,7 +76,7 @@ impl App {
             .filter(|name| Some(*name) != focused)
             .map(|name| {
                 let health = overview(self.model.state(name)).health;
-                let (rank, interval) = if self.following.contains_key(name) {
+                let (rank, interval) = if self.following_retry(name) {
                     (0, every.following)
                 } else if self.model.state(name).is_none() {
                     (1, every.idle)
@@ -98,7 +100,7 @@ impl App {
         if let Some(arn) = self.focused_execution() {
             wanted.extend(self.open_execution_reads(&arn));
         }
-        for arn in self.following_executions.keys() {
+        for arn in self.redrive_watches.keys() {
             wanted.push((Read::DescribeExecution(arn.clone()), every.following));
         }
         wanted.push((Read::StateMachines, every.pipeline_list));
@@ -139,7 +141,7 @@ impl App {
                 ExecutionStatus::Running | ExecutionStatus::PendingRedrive
             )
         });
-        let describe_every = if self.following_executions.contains_key(arn) {
+        let describe_every = if self.redrive_watches.contains_key(arn) {
             every.following
         } else if running {
             every.focused

@@ -1,15 +1,16 @@
 //! Redrive, from key to answer: the rules' inputs, the dialog with its client token, the
 //! one command a confirmation sends, and following the execution afterwards.
 
+use super::confirm::Question;
+use super::watch::{Observed, Settled, Watch};
 use super::*;
 use crate::action::RedriveReceipt;
-use crate::aws::ErrorKind;
+use crate::eligibility::OwnWrite;
 use crate::eligibility::{RedriveInput, RedrivePlan, redrive_plan, short_id};
 use crate::model::ExecutionStatus;
 
 /// AWS keeps a client token idempotent for 15 minutes; after that a resend is a new redrive.
 const TOKEN_LIFE: SignedDuration = SignedDuration::from_mins(15);
-const FOLLOW_EXECUTION_GRACE: SignedDuration = SignedDuration::from_secs(6);
 
 impl App {
     /// What the redrive rules need for one execution, gathered from the model.
@@ -31,9 +32,31 @@ impl App {
             event_count: history.map(|h| h.event_count),
             failure,
             map_run,
+            own_write: self.redrive_write(arn).filter(|write| {
+                // A redrive whose answer was lost may be resent with its own token: AWS
+                // runs a token once, so that resend cannot redrive twice.
+                !(matches!(write, OwnWrite::Unanswered { .. }) && self.resend_token(arn).is_some())
+            }),
             execution,
-            in_flight: self.redrives_in_flight.contains(arn),
         })
+    }
+
+    /// The token of a redrive whose answer was lost, while AWS still honours it.
+    fn resend_token(&self, arn: &str) -> Option<&(String, Timestamp)> {
+        self.unanswered_redrives
+            .get(arn)
+            .filter(|(_, at)| self.now.duration_since(*at) < TOKEN_LIFE)
+    }
+
+    /// A redrive of this execution this dashboard sent and still follows.
+    pub fn redrive_write(&self, arn: &str) -> Option<OwnWrite> {
+        self.redrive_watches.get(arn).map(|watch| watch.state)
+    }
+
+    /// Remembers a redrive whose outcome is unknown (found in the audit log at start):
+    /// `r` on that execution resends it with the same token while AWS keeps it.
+    pub fn remember_unanswered_redrive(&mut self, arn: String, token: String, sent: Timestamp) {
+        self.unanswered_redrives.insert(arn, (token, sent));
     }
 
     pub(super) fn ask_redrive(&mut self) -> Vec<Command> {
@@ -58,38 +81,39 @@ impl App {
             Ok(plan) => {
                 // A redrive sent earlier that never got an answer is resent with the same
                 // token, so that AWS runs it at most once.
-                let resend = self
-                    .unanswered_redrives
-                    .get(&arn)
-                    .filter(|(_, at)| self.now.duration_since(*at) < TOKEN_LIFE)
-                    .cloned();
+                let resend = self.resend_token(&arn).cloned();
                 let client_token = resend
                     .as_ref()
                     .map_or_else(new_client_token, |(t, _)| t.clone());
-                self.confirm = Some(redrive_confirmation(
-                    plan,
-                    client_token,
-                    resend.map(|(_, at)| at),
-                ));
+                // arn:aws:states:REGION:ACCOUNT:execution:…
+                let target_account = arn.split(':').nth(4).map(str::to_string);
+                let context = self.write_context(target_account.as_deref());
+                let question =
+                    redrive_question(plan, client_token, resend.map(|(_, at)| at), context);
+                self.ask(question, target_account.as_deref());
             }
         }
         Vec::new()
     }
 
-    /// A confirmed redrive: sent unless one for the same execution is still on its way.
+    /// A confirmed redrive: sent unless one for the same execution is on its way or followed.
     pub(super) fn send_redrive(
         &mut self,
         plan: RedrivePlan,
         client_token: String,
         context: WriteContext,
     ) -> Vec<Command> {
-        if !self.redrives_in_flight.insert(plan.execution_arn.clone()) {
-            self.say(
-                Tone::Warning,
-                "A redrive of this execution is already being sent",
-            );
+        if let Some(write) = self
+            .redrive_input(&plan.execution_arn)
+            .and_then(|i| i.own_write)
+        {
+            self.say(Tone::Warning, write.explain("redrive"));
             return Vec::new();
         }
+        let mut watch = Watch::sent(self.now);
+        watch.baseline = plan.redrive_count;
+        self.redrive_watches
+            .insert(plan.execution_arn.clone(), watch);
         // Until AWS answers, this token is the one to resend with.
         self.unanswered_redrives
             .insert(plan.execution_arn.clone(), (client_token.clone(), self.now));
@@ -111,8 +135,8 @@ impl App {
         result: Result<RedriveReceipt, AwsError>,
     ) -> Vec<Command> {
         let arn = plan.execution_arn.clone();
-        self.redrives_in_flight.remove(&arn);
-        match result {
+        let now = self.now;
+        match &result {
             Ok(_) => {
                 self.unanswered_redrives.remove(&arn);
                 let count = plan
@@ -122,24 +146,34 @@ impl App {
                     Tone::Good,
                     format!("Redrive started: {}{count}", plan.execution_name),
                 );
-                self.following_executions.insert(arn.clone(), self.now);
+            }
+            Err(error) if error.may_have_arrived => {
+                // No answer: it may have arrived. The token stays, so a resend is harmless.
+                self.say(
+                    Tone::Warning,
+                    format!(
+                        "Redrive of {} sent; no answer ({error}): it may have been applied. r resends it with the same client token ({})",
+                        plan.execution_name,
+                        short_id(&client_token)
+                    ),
+                );
             }
             Err(error) => {
-                // No answer means it may have arrived: keep the token for a resend.
-                let unknown = matches!(error.kind, ErrorKind::Unreachable | ErrorKind::Service);
-                let hint = if unknown {
-                    format!(
-                        "; r resends it with the same client token ({})",
-                        short_id(&client_token)
-                    )
-                } else {
-                    self.unanswered_redrives.remove(&arn);
-                    String::new()
-                };
+                self.unanswered_redrives.remove(&arn);
                 self.say(
                     Tone::Failed,
-                    format!("Redrive of {} failed: {error}{hint}", plan.execution_name),
+                    format!("Redrive of {} failed: {error}", plan.execution_name),
                 );
+            }
+        }
+        match &result {
+            Err(error) if !error.may_have_arrived => {
+                self.redrive_watches.remove(&arn);
+            }
+            _ => {
+                if let Some(watch) = self.redrive_watches.get_mut(&arn) {
+                    watch.answered(result.is_ok(), now);
+                }
             }
         }
         // Either way the execution has news: read it now, even before the bucket allows.
@@ -149,42 +183,70 @@ impl App {
         commands
     }
 
-    /// Stops following a redriven execution once it has stopped, and says how it ended.
+    /// Folds a fresh read of the execution into its followed redrive; says how it ended.
     pub(super) fn check_follow_execution(&mut self, arn: &str) {
-        let Some(since) = self.following_executions.get(arn).copied() else {
+        let Some(execution) = self.model.sfn.execution(arn) else {
             return;
         };
-        let Some(execution) = self.model.sfn.execution(arn) else {
+        let Some(watch) = self.redrive_watches.get_mut(arn) else {
             return;
         };
         let running = matches!(
             execution.status,
             ExecutionStatus::Running | ExecutionStatus::PendingRedrive
         );
-        let age = self.now.duration_since(since);
-        if age > FOLLOW_LIMIT || (!running && age > FOLLOW_EXECUTION_GRACE) {
-            self.following_executions.remove(arn);
-            // Its history and its list have changed too.
-            self.schedule
-                .expire(&Read::ExecutionHistory(arn.to_string()));
-            for filter in self.execution_filters() {
-                self.schedule.expire(&Read::Executions {
-                    machine: execution.state_machine_arn.clone(),
-                    filter,
-                });
-            }
-            let count = execution
-                .redrive_count
-                .map_or(String::new(), |n| format!(", redrive count {n}"));
-            self.say(
-                execution.status.tone(),
-                format!(
-                    "{}: {} after redrive{count}",
-                    execution.name,
-                    execution.status.word()
-                ),
-            );
+        let counted = match (execution.redrive_count, watch.baseline) {
+            (Some(now), Some(before)) => now > before,
+            _ => false,
+        };
+        let dated = execution.redrive_date.is_some_and(|at| at > watch.sent);
+        let seen = Observed {
+            running,
+            marked: counted || dated,
+        };
+        let Some(settled) = watch.observe(seen, self.now) else {
+            return;
+        };
+        self.redrive_watches.remove(arn);
+        // Its history and its list have changed too.
+        self.schedule
+            .expire(&Read::ExecutionHistory(arn.to_string()));
+        for filter in self.execution_filters() {
+            self.schedule.expire(&Read::Executions {
+                machine: execution.state_machine_arn.clone(),
+                filter,
+            });
         }
+        let (tone, text) = match settled {
+            Settled::Ended | Settled::TooLong => {
+                let count = execution
+                    .redrive_count
+                    .map_or(String::new(), |n| format!(", redrive count {n}"));
+                (
+                    execution.status.tone(),
+                    format!(
+                        "{}: {} after redrive{count}",
+                        execution.name,
+                        execution.status.word()
+                    ),
+                )
+            }
+            Settled::NeverShown => (
+                Tone::Warning,
+                format!(
+                    "{}: AWS accepted the redrive, but the execution never showed it running; check before redriving again",
+                    execution.name
+                ),
+            ),
+            Settled::NoSign => (
+                Tone::Warning,
+                format!(
+                    "{}: AWS shows no sign of the unanswered redrive; r resends it with the same client token",
+                    execution.name
+                ),
+            ),
+        };
+        self.say(tone, text);
     }
 }
 
@@ -197,7 +259,7 @@ pub struct RedriveInputOwned {
     pub event_count: Option<usize>,
     pub failure: Option<crate::model::Failure>,
     pub map_run: Option<crate::model::MapRun>,
-    pub in_flight: bool,
+    pub own_write: Option<OwnWrite>,
 }
 
 impl RedriveInputOwned {
@@ -210,7 +272,7 @@ impl RedriveInputOwned {
             failure: self.failure.as_ref(),
             map_run: self.map_run.as_ref(),
             now,
-            request_in_flight: self.in_flight,
+            own_write: self.own_write,
             read_only,
         }
     }
@@ -221,11 +283,12 @@ fn new_client_token() -> String {
     format!("unstick-{:032x}", fastrand::u128(..))
 }
 
-fn redrive_confirmation(
+fn redrive_question(
     plan: RedrivePlan,
     client_token: String,
     resend_of: Option<Timestamp>,
-) -> Confirm {
+    context: WriteContext,
+) -> Question {
     let machine = crate::model::machine_name_of(&plan.execution_arn)
         .unwrap_or(&plan.state_machine_arn)
         .to_string();
@@ -261,15 +324,12 @@ fn redrive_confirmation(
         }
         None => None,
     };
-    Confirm {
+    Question {
         title: "Redrive execution?".into(),
         lines,
         warning,
         on_confirm: Command::Redrive {
-            context: WriteContext {
-                // arn:aws:states:REGION:ACCOUNT:execution:…
-                account: plan.execution_arn.split(':').nth(4).map(str::to_string),
-            },
+            context,
             plan,
             client_token,
         },

@@ -23,6 +23,9 @@ impl App {
         self.schedule.finished(&read, self.now, outcome);
         let error = result.as_ref().err().cloned();
         match (read.clone(), result) {
+            (Read::CallerIdentity, Ok(Payload::Identity(identity))) => {
+                self.model.identity.succeed(identity, at);
+            }
             (Read::ListPipelines, Ok(Payload::Pipelines(list))) => {
                 let names: BTreeSet<String> = list.iter().map(|p| p.name.clone()).collect();
                 self.model.states.retain(|name, _| names.contains(name));
@@ -84,6 +87,8 @@ impl App {
                 format!("{error} (next try in {resume}s; data on screen is kept, with its age)"),
             );
         }
+        // An open dialog must still be true to the newest data.
+        self.recheck_dialog();
         Vec::new()
     }
 
@@ -91,6 +96,13 @@ impl App {
         let message = error.message.clone();
         let focused = self.open_pipeline().map(str::to_string);
         match &read {
+            Read::CallerIdentity => {
+                // Writes still name the account from the target's ARN; say why it is missing.
+                self.model.identity.fail(message.clone(), at);
+                if !error.is_throttling() {
+                    self.say(Tone::Warning, format!("Cannot tell the account: {message}"));
+                }
+            }
             Read::ListPipelines => {
                 self.model.pipelines.fail(message.clone(), at);
                 if !error.is_throttling() {

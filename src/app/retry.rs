@@ -1,21 +1,15 @@
 //! Retry, from key to answer: the rules' inputs, the dialog, the one command a
 //! confirmation sends, and following the stage afterwards.
 
+use super::confirm::Question;
+use super::watch::{Observed, Settled, Watch};
 use super::*;
+use crate::eligibility::OwnWrite;
 
 impl App {
     /// What the retry rules need for one stage, gathered from the model.
     pub fn retry_input<'a>(&'a self, pipeline: &'a str, stage: &'a StageState) -> RetryInput<'a> {
-        let in_flight = self
-            .retries_in_flight
-            .contains(&(pipeline.to_string(), stage.stage_name.clone()));
-        let mut input = gather(
-            &self.model,
-            pipeline,
-            stage,
-            in_flight,
-            self.settings.read_only,
-        );
+        let mut input = self.live_retry_input(pipeline, stage);
         if let Some(viewed) = &self.ui.execution {
             // Looking back: the live state says whether a later execution ran this stage.
             let live = self
@@ -50,7 +44,7 @@ impl App {
         };
         let verdict = retry_plan(&self.retry_input(pipeline, &stage), mode);
         let stage_name = stage.stage_name.clone();
-        let account = self
+        let target_account = self
             .model
             .structure(pipeline)
             .and_then(|s| s.account())
@@ -61,18 +55,52 @@ impl App {
                 let text = format!("Cannot retry {stage_name}: {}", why.join("; "));
                 self.say(Tone::Warning, text);
             }
-            Ok(plan) => self.confirm = Some(confirmation(plan, account)),
+            Ok(plan) => {
+                let context = self.write_context(target_account.as_deref());
+                self.ask(question(plan, context), target_account.as_deref());
+            }
         }
         Vec::new()
     }
 
-    /// A confirmed retry: sent unless one for the same stage is still on its way.
+    /// The retry rules' inputs for the stage as AWS last showed it (not as the person
+    /// may be viewing it): what the dialog is checked against before sending.
+    pub(super) fn live_retry_input<'a>(
+        &'a self,
+        pipeline: &'a str,
+        stage: &'a StageState,
+    ) -> RetryInput<'a> {
+        gather(
+            &self.model,
+            pipeline,
+            stage,
+            self.retry_write(pipeline, &stage.stage_name),
+            self.settings.read_only,
+        )
+    }
+
+    /// A retry of this stage this dashboard sent and still follows.
+    pub fn retry_write(&self, pipeline: &str, stage: &str) -> Option<OwnWrite> {
+        self.retry_watches
+            .get(&(pipeline.to_string(), stage.to_string()))
+            .map(|watch| watch.state)
+    }
+
+    /// Whether a retry in this pipeline is being followed (it is then read more often).
+    pub fn following_retry(&self, pipeline: &str) -> bool {
+        self.retry_watches.keys().any(|(p, _)| p == pipeline)
+    }
+
+    /// A confirmed retry: sent unless one for the same stage is on its way or followed.
     pub(super) fn send_retry(&mut self, plan: RetryPlan, context: WriteContext) -> Vec<Command> {
         let key = (plan.pipeline_name.clone(), plan.stage_name.clone());
-        if !self.retries_in_flight.insert(key) {
-            self.say(Tone::Warning, "A retry of this stage is already being sent");
+        if let Some(watch) = self.retry_watches.get(&key) {
+            self.say(Tone::Warning, watch.state.explain("retry"));
             return Vec::new();
         }
+        self.retry_watches.insert(key, Watch::sent(self.now));
+        // The cursor stays on the retried stage while it runs, whatever else changes.
+        self.ui.chosen_stage = Some(plan.stage_name.clone());
         self.say(
             Tone::Running,
             format!(
@@ -90,33 +118,40 @@ impl App {
         plan: RetryPlan,
         result: Result<RetryReceipt, AwsError>,
     ) -> Vec<Command> {
-        self.retries_in_flight
-            .remove(&(plan.pipeline_name.clone(), plan.stage_name.clone()));
-        match result {
+        let key = (plan.pipeline_name.clone(), plan.stage_name.clone());
+        let target = format!("{} / {}", plan.pipeline_name, plan.stage_name);
+        match &result {
             Ok(receipt) => {
                 self.say(
                     Tone::Good,
                     format!(
-                        "Retry started: {} / {} in execution {}",
-                        plan.pipeline_name, plan.stage_name, receipt.pipeline_execution_id
+                        "Retry started: {target} in execution {}",
+                        receipt.pipeline_execution_id
                     ),
                 );
-                self.following.insert(
-                    plan.pipeline_name.clone(),
-                    Follow {
-                        stage: plan.stage_name.clone(),
-                        since: self.now,
-                    },
+            }
+            Err(error) if error.may_have_arrived => {
+                self.say(
+                    Tone::Warning,
+                    format!(
+                        "Retry of {target} sent; no answer ({error}): it may have been applied. Re-reading the stage…"
+                    ),
                 );
             }
             Err(error) => {
-                self.say(
-                    Tone::Failed,
-                    format!(
-                        "Retry of {} / {} failed: {error}",
-                        plan.pipeline_name, plan.stage_name
-                    ),
-                );
+                self.say(Tone::Failed, format!("Retry of {target} failed: {error}"));
+            }
+        }
+        let now = self.now;
+        match &result {
+            // Refused: nothing happened, nothing to follow.
+            Err(error) if !error.may_have_arrived => {
+                self.retry_watches.remove(&key);
+            }
+            _ => {
+                if let Some(watch) = self.retry_watches.get_mut(&key) {
+                    watch.answered(result.is_ok(), now);
+                }
             }
         }
         // Either way the stage has news: read it now, even before the bucket allows.
@@ -126,38 +161,79 @@ impl App {
         commands
     }
 
-    /// Stops following a retried stage once it has finished, and says how it ended.
+    /// Folds a fresh read of `pipeline` into the retries followed there; says how each
+    /// that settled ended.
     pub(super) fn check_follow(&mut self, pipeline: &str) {
-        let Some(follow) = self.following.get(pipeline).cloned() else {
-            return;
-        };
-        let status = self
-            .model
-            .state(pipeline)
-            .and_then(|state| state.stages.iter().find(|s| s.stage_name == follow.stage))
-            .and_then(|stage| stage.status().cloned());
-        let age = self.now.duration_since(follow.since);
-        let running = matches!(
-            status,
-            Some(StageStatus::InProgress | StageStatus::Stopping)
-        );
-        if age > FOLLOW_LIMIT || (!running && age > FOLLOW_GRACE) {
-            self.following.remove(pipeline);
-            if let Some(status) = status {
-                self.say(
-                    status.tone(),
-                    format!(
-                        "{pipeline} / {}: {} after retry",
-                        follow.stage,
-                        status.word()
+        let keys: Vec<(String, String)> = self
+            .retry_watches
+            .keys()
+            .filter(|(p, _)| p == pipeline)
+            .cloned()
+            .collect();
+        for key in keys {
+            let Some(stage) = self
+                .model
+                .state(pipeline)
+                .and_then(|state| state.stages.iter().find(|s| s.stage_name == key.1))
+                .cloned()
+            else {
+                continue;
+            };
+            let Some(watch) = self.retry_watches.get_mut(&key) else {
+                continue;
+            };
+            let seen = observe_stage(&stage, watch.sent);
+            let Some(settled) = watch.observe(seen, self.now) else {
+                continue;
+            };
+            self.retry_watches.remove(&key);
+            let target = format!("{pipeline} / {}", key.1);
+            let status = stage.status().cloned();
+            let (tone, text) = match settled {
+                Settled::Ended | Settled::TooLong => match &status {
+                    Some(status) => (
+                        status.tone(),
+                        format!("{target}: {} after retry", status.word()),
                     ),
-                );
-            }
+                    None => (Tone::Muted, format!("{target}: no longer followed")),
+                },
+                Settled::NeverShown => (
+                    Tone::Warning,
+                    format!(
+                        "{target}: AWS accepted the retry, but the stage never showed it running; check before retrying again"
+                    ),
+                ),
+                Settled::NoSign => (
+                    Tone::Warning,
+                    format!(
+                        "{target}: AWS shows no sign of the unanswered retry: it was most likely not applied; r sends a new one"
+                    ),
+                ),
+            };
+            self.say(tone, text);
         }
     }
 }
 
-fn confirmation(plan: RetryPlan, account: Option<String>) -> Confirm {
+/// What a read of the stage says about a retry sent at `sent`: running, and whether the
+/// retry left its mark (an action that changed after it was sent, or a new manual retry).
+fn observe_stage(stage: &StageState, sent: Timestamp) -> Observed {
+    let running = matches!(
+        stage.status(),
+        Some(StageStatus::InProgress | StageStatus::Stopping)
+    );
+    let changed_since = stage
+        .actions
+        .iter()
+        .filter_map(|a| a.last_status_change)
+        .any(|at| at > sent);
+    Observed {
+        running,
+        marked: changed_since,
+    }
+}
+
+fn question(plan: RetryPlan, context: WriteContext) -> Question {
     let (title, mode_text) = match plan.retry_mode {
         RetryMode::FailedActions => (
             "Retry failed actions?",
@@ -174,7 +250,7 @@ fn confirmation(plan: RetryPlan, account: Option<String>) -> Confirm {
             plan.overwrites.join(", ")
         )
     });
-    Confirm {
+    Question {
         title: title.to_string(),
         lines: vec![
             ("Pipeline".into(), plan.pipeline_name.clone()),
@@ -184,9 +260,6 @@ fn confirmation(plan: RetryPlan, account: Option<String>) -> Confirm {
             ("Re-runs".into(), plan.reruns.join(", ")),
         ],
         warning,
-        on_confirm: Command::Retry {
-            plan,
-            context: WriteContext { account },
-        },
+        on_confirm: Command::Retry { plan, context },
     }
 }

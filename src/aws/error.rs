@@ -33,6 +33,11 @@ pub struct AwsError {
     /// The whole sentence shown to the user.
     pub message: String,
     pub request_id: Option<String>,
+    /// The request may have reached AWS and been applied although no answer came back
+    /// (a timeout, a dropped connection, a reply that could not be read, an HTTP 5xx).
+    /// For a write that means "outcome unknown", never "failed".
+    #[serde(skip)]
+    pub may_have_arrived: bool,
 }
 
 impl fmt::Display for AwsError {
@@ -50,7 +55,14 @@ impl AwsError {
             code: None,
             message: message.into(),
             request_id: None,
+            may_have_arrived: false,
         }
+    }
+
+    /// The same error, noted as one after which a request may have arrived.
+    fn arrived_maybe(mut self) -> Self {
+        self.may_have_arrived = true;
+        self
     }
 
     pub fn is_throttling(&self) -> bool {
@@ -84,12 +96,19 @@ where
     let mut mapped = match &error {
         SdkError::ServiceError(context) => {
             let err = context.err();
-            from_code(err.code(), err.message(), iam_action, status, &cause)
+            let mapped = from_code(err.code(), err.message(), iam_action, status, &cause);
+            // A 5xx says AWS broke while handling it: it may have been applied.
+            if status.is_some_and(|s| s >= 500) {
+                mapped.arrived_maybe()
+            } else {
+                mapped
+            }
         }
         SdkError::TimeoutError(_) => AwsError::new(
             ErrorKind::Unreachable,
             "the request timed out: the endpoint is slow or unreachable",
-        ),
+        )
+        .arrived_maybe(),
         // A reply that could not be read: a server error page, or broken JSON.
         SdkError::ResponseError(_) => match status {
             Some(status) if status >= 500 => server_error(status),
@@ -101,17 +120,40 @@ where
                 ErrorKind::Malformed,
                 format!("unreadable reply from AWS: {cause}"),
             ),
-        },
+        }
+        .arrived_maybe(),
         SdkError::DispatchFailure(failure) if failure.is_io() || failure.is_timeout() => {
-            AwsError::new(
+            let unreachable = AwsError::new(
                 ErrorKind::Unreachable,
                 format!("cannot reach the AWS endpoint: {cause}"),
-            )
+            );
+            // A refused connection carried no request; any other break may have come
+            // after the request left.
+            if never_connected(&error) {
+                unreachable
+            } else {
+                unreachable.arrived_maybe()
+            }
         }
         _ => from_setup_failure(&chain, &cause),
     };
     mapped.request_id = request_id;
     mapped
+}
+
+/// Whether the chain holds an I/O error that means no connection was ever made.
+fn never_connected(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if let Some(io) = error.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::AddrNotAvailable
+            );
+        }
+        current = error.source();
+    }
+    false
 }
 
 /// The deepest error in the chain: usually the one that says what really happened.
@@ -135,8 +177,9 @@ fn one_line(text: &str) -> String {
 fn server_error(status: u16) -> AwsError {
     AwsError::new(
         ErrorKind::Service,
-        format!("AWS had an internal error (HTTP {status}); will try again"),
+        format!("AWS had an internal error (HTTP {status})"),
     )
+    .arrived_maybe()
 }
 
 /// Failures before a request is sent: credentials, profile, region.
@@ -279,6 +322,7 @@ pub fn from_code(
         code: code.map(str::to_string),
         message: text,
         request_id: None,
+        may_have_arrived: false,
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod codepipeline;
 pub mod error;
 pub mod sfn;
+pub mod sts;
 
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ use aws_types::os_shim_internal::{Env, Fs};
 pub use codepipeline::PipelineClient;
 pub use error::{AwsError, ErrorKind};
 pub use sfn::SfnClient;
+pub use sts::StsClient;
 
 /// AWS sends times as epoch seconds; the domain uses jiff.
 pub(crate) fn timestamp(time: &aws_sdk_sfn::primitives::DateTime) -> Option<jiff::Timestamp> {
@@ -35,11 +37,12 @@ pub struct Connection {
     pub max_attempts: u32,
 }
 
-/// Both services' clients, built from one configuration.
+/// Every service's client, built from one configuration.
 #[derive(Clone, Debug)]
 pub struct Clients {
     pub pipelines: PipelineClient,
     pub sfn: SfnClient,
+    pub sts: StsClient,
 }
 
 impl Clients {
@@ -47,6 +50,7 @@ impl Clients {
         Self {
             pipelines: PipelineClient::new(config),
             sfn: SfnClient::new(config),
+            sts: StsClient::new(config),
         }
     }
 }

@@ -1,9 +1,11 @@
 //! What can be done about a failure, and why not: pure functions of domain types, asked
 //! alike by the detail panes, the key handlers, the dialogs and the report.
 
+pub mod own_write;
 pub mod redrive;
 pub mod retry;
 
+pub use own_write::OwnWrite;
 pub use redrive::*;
 pub use retry::*;
 

@@ -4,6 +4,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
+use super::OwnWrite;
 use crate::model::{
     Execution, ExecutionDetail, ExecutionStatus, Failure, MachineType, MapRun, PathStep,
     RedriveStatus, StatusLook,
@@ -28,8 +29,8 @@ pub struct RedriveInput<'a> {
     pub failure: Option<&'a Failure>,
     pub map_run: Option<&'a MapRun>,
     pub now: Timestamp,
-    /// A RedriveExecution for this execution was sent by us and has not answered yet.
-    pub request_in_flight: bool,
+    /// A RedriveExecution this dashboard sent for this execution, until AWS shows it ended.
+    pub own_write: Option<OwnWrite>,
     pub read_only: bool,
 }
 
@@ -44,7 +45,7 @@ pub enum RedriveReason {
     Express,
     Running { status: String },
     Succeeded,
-    RedriveInFlight,
+    OwnWrite { write: OwnWrite },
     WindowClosed { stopped: Timestamp },
     TooOld { started: Timestamp },
     HistoryTooLong { events: usize },
@@ -59,7 +60,7 @@ impl RedriveReason {
             Self::Express => "EXPRESS state machines cannot be redriven".into(),
             Self::Running { status } => format!("the execution is {status}, not stopped"),
             Self::Succeeded => "the execution succeeded: there is nothing to redrive".into(),
-            Self::RedriveInFlight => "a redrive of this execution is already being sent".into(),
+            Self::OwnWrite { write } => write.explain("redrive"),
             Self::WindowClosed { stopped } => format!(
                 "the 14-day redrive window closed (stopped {})",
                 stopped.strftime("%Y-%m-%d %H:%M UTC")
@@ -116,8 +117,8 @@ pub fn redrive_plan(input: &RedriveInput) -> Result<RedrivePlan, Vec<RedriveReas
         }
         _ => {}
     }
-    if input.request_in_flight {
-        reasons.push(RedriveReason::RedriveInFlight);
+    if let Some(write) = input.own_write {
+        reasons.push(RedriveReason::OwnWrite { write });
     }
     let stopped = matches!(
         execution.status,
@@ -142,7 +143,7 @@ pub fn redrive_plan(input: &RedriveInput) -> Result<RedrivePlan, Vec<RedriveReas
     // AWS's reason often repeats one of ours; say it once.
     let only_ours = reasons
         .iter()
-        .all(|r| matches!(r, RedriveReason::ReadOnly | RedriveReason::RedriveInFlight));
+        .all(|r| matches!(r, RedriveReason::ReadOnly | RedriveReason::OwnWrite { .. }));
     match status {
         Some(RedriveStatus::NotRedrivable) if stopped && only_ours => {
             reasons.push(RedriveReason::NotRedrivable {
@@ -304,7 +305,7 @@ mod tests {
             failure: None,
             map_run: None,
             now: at(1),
-            request_in_flight: false,
+            own_write: None,
             read_only: false,
         }
     }
@@ -448,10 +449,15 @@ mod tests {
         let execution = execution("FAILED");
         let mut input = input(&execution, None);
         input.read_only = true;
-        input.request_in_flight = true;
+        input.own_write = Some(OwnWrite::OnItsWay);
         assert_eq!(
             reasons(&input),
-            vec![RedriveReason::ReadOnly, RedriveReason::RedriveInFlight]
+            vec![
+                RedriveReason::ReadOnly,
+                RedriveReason::OwnWrite {
+                    write: OwnWrite::OnItsWay
+                }
+            ]
         );
     }
 

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::short_id;
+use super::{OwnWrite, short_id};
 use crate::model::{ActionStatus, Model, StageState, StageStatus, StatusLook};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -38,8 +38,8 @@ pub struct RetryInput<'a> {
     /// A later execution that has run this stage since, when the execution being looked
     /// at is not the stage's latest one.
     pub later_run: Option<LaterRun>,
-    /// A RetryStageExecution for this stage was sent by us and has not answered yet.
-    pub request_in_flight: bool,
+    /// A RetryStageExecution this dashboard sent for this stage, until AWS shows it ended.
+    pub own_write: Option<OwnWrite>,
     pub read_only: bool,
 }
 
@@ -71,6 +71,9 @@ pub enum Reason {
     ReadOnly,
     NeverRan,
     RetryInProgress,
+    OwnWrite {
+        write: OwnWrite,
+    },
     NotFailed {
         status: String,
     },
@@ -94,6 +97,7 @@ impl Reason {
             Reason::ReadOnly => "read-only mode: writes are disabled (--read-only)".into(),
             Reason::NeverRan => "this stage has not run yet".into(),
             Reason::RetryInProgress => "a retry of this stage is already in progress".into(),
+            Reason::OwnWrite { write } => write.explain("retry"),
             Reason::NotFailed { status } => {
                 format!("this run of the stage is {status}, not Failed")
             }
@@ -154,7 +158,9 @@ pub fn retry_plan(input: &RetryInput, mode: RetryMode) -> Result<RetryPlan, Vec<
             .as_ref()
             .and_then(|retry| retry.manual_stage_retry_attempt)
             .is_some_and(|attempts| attempts > 0);
-    if input.request_in_flight || manual_retry_running {
+    if let Some(write) = input.own_write {
+        reasons.push(Reason::OwnWrite { write });
+    } else if manual_retry_running {
         reasons.push(Reason::RetryInProgress);
     } else if latest.status != StageStatus::Failed {
         reasons.push(Reason::NotFailed {
@@ -218,7 +224,7 @@ pub fn gather<'a>(
     model: &'a Model,
     pipeline: &'a str,
     stage: &'a StageState,
-    request_in_flight: bool,
+    own_write: Option<OwnWrite>,
     read_only: bool,
 ) -> RetryInput<'a> {
     let failed_version = match &stage.latest_execution {
@@ -243,7 +249,7 @@ pub fn gather<'a>(
         current_version: model.state(pipeline).and_then(|s| s.pipeline_version),
         failed_version,
         later_run: None,
-        request_in_flight,
+        own_write,
         read_only,
     }
 }
@@ -294,7 +300,7 @@ mod tests {
             current_version: Some(3),
             failed_version: FailedVersion::Known(3),
             later_run: None,
-            request_in_flight: false,
+            own_write: None,
             read_only: false,
         }
     }
@@ -441,10 +447,12 @@ mod tests {
     fn our_own_request_in_flight() {
         let stage = stage(Some("Failed"), &[("A", Some("Failed"))]);
         let mut input = input(&stage);
-        input.request_in_flight = true;
+        input.own_write = Some(OwnWrite::OnItsWay);
         assert_eq!(
             reasons(&input, RetryMode::FailedActions),
-            vec![Reason::RetryInProgress]
+            vec![Reason::OwnWrite {
+                write: OwnWrite::OnItsWay
+            }]
         );
     }
 

@@ -6,6 +6,7 @@ pub mod faults;
 pub mod scenario;
 pub mod server;
 pub mod sfn;
+pub mod sts;
 
 use jiff::Timestamp;
 use serde_json::{Value, json};

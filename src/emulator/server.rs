@@ -64,6 +64,8 @@ struct Inner {
     clock: super::Clock,
     faults: Mutex<Faults>,
     bucket: Mutex<Option<TokenBucket>>,
+    /// The account the demo credentials belong to (STS GetCallerIdentity).
+    account: String,
     requests: Mutex<Vec<(String, Value)>>,
 }
 
@@ -126,6 +128,7 @@ pub async fn start(
             options,
             faults: Mutex::new(Faults::default()),
             bucket: Mutex::new(bucket),
+            account: scenario.account_id.clone(),
             requests: Mutex::new(Vec::new()),
         }),
     };
@@ -146,6 +149,14 @@ async fn handle(State(emulator): State<Emulator>, headers: HeaderMap, body: Byte
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default()
         .to_string();
+    // STS speaks awsQuery: no target header, a form body, an XML reply.
+    if target.is_empty() && body.starts_with(b"Action=") {
+        let form = String::from_utf8_lossy(&body);
+        lock(&emulator.inner.requests).push(("GetCallerIdentity".into(), Value::Null));
+        let (status, xml) = super::sts::answer(&form, &emulator.inner.account);
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+        return raw(status, "text/xml", &xml);
+    }
     let (service, operation) = target.split_once('.').unwrap_or(("", target.as_str()));
     let content_type = match service {
         CODEPIPELINE => "application/x-amz-json-1.1",

@@ -4,6 +4,7 @@ pub mod execution;
 pub mod failure;
 pub mod freshness;
 pub mod history;
+pub mod identity;
 pub mod overview;
 pub mod pipeline;
 pub mod sfn;
@@ -15,6 +16,7 @@ pub use execution::*;
 pub use failure::{CaughtFrom, Failure, PathStep, find_failure, pretty_cause};
 pub use freshness::{Freshness, Tracked, ago};
 pub use history::{ActionRun, stages_of_execution, version_of_execution};
+pub use identity::CallerIdentity;
 pub use pipeline::*;
 pub use sfn::{ExecutionHistory, SfnModel};
 pub use status::{
@@ -25,6 +27,8 @@ pub use status::{
 /// Everything fetched from AWS, each piece with its freshness. Owned by `App` alone.
 #[derive(Debug, Default)]
 pub struct Model {
+    /// Whose credentials these are (STS GetCallerIdentity): the account every write goes to.
+    pub identity: Tracked<CallerIdentity>,
     pub pipelines: Tracked<Vec<PipelineSummary>>,
     pub states: BTreeMap<String, Tracked<PipelineState>>,
     pub structures: BTreeMap<String, Tracked<PipelineStructure>>,

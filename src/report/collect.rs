@@ -20,8 +20,16 @@ pub async fn collect(clients: &Clients, settings: Settings) -> Result<App, AwsEr
     let now = Timestamp::now();
     let mut app = App::new(settings, Schedule::default(), now);
 
-    let lists = fetch_all(clients, vec![Read::ListPipelines, Read::StateMachines]).await;
-    if let [(_, Err(pipelines)), (_, Err(_))] = lists.as_slice() {
+    let lists = fetch_all(
+        clients,
+        vec![
+            Read::CallerIdentity,
+            Read::ListPipelines,
+            Read::StateMachines,
+        ],
+    )
+    .await;
+    if let [_, (_, Err(pipelines)), (_, Err(_))] = lists.as_slice() {
         return Err(pipelines.clone());
     }
     feed(&mut app, lists);

@@ -20,6 +20,8 @@ pub use table::table;
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     pub generated_at: Timestamp,
+    /// The account the credentials belong to (STS), when it could be read.
+    pub account: Option<String>,
     pub region: Option<String>,
     pub pipeline_count: usize,
     /// Why pipelines could not be listed, if they could not.
@@ -158,6 +160,7 @@ pub fn build(app: &App, now: Timestamp) -> Report {
     }
     Report {
         generated_at: now,
+        account: app.account().map(str::to_string),
         region: app.settings.region.clone(),
         pipeline_count: model.pipeline_names().len(),
         pipelines_error: model.pipelines.error().map(str::to_string),

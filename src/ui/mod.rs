@@ -21,7 +21,9 @@ use crate::model::{StatusLook, Tone, ago};
 use ratatui::style::Style;
 pub use theme::Theme;
 
-pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
+/// Draws the whole screen. Returns whether the open dialog, if any, is on screen whole:
+/// only then can it be armed (a dialog cut short names no target a person could check).
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame) -> bool {
     let [header, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -42,16 +44,19 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         // The whole screen: at 80×24 every binding fits.
         help::render(theme, frame, frame.area(), app.ui.help_scroll);
     }
-    if let Some(dialog) = &app.confirm {
-        confirm::render(dialog, theme, frame, body);
+    match &app.confirm {
+        Some(dialog) => confirm::render(dialog, theme, frame, body),
+        None => true,
     }
 }
 
 fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let settings = &app.settings;
     let mut spans = vec![Span::styled(" unstick ", theme.title)];
+    // Where a write would land: account first, as in every dialog.
+    let account = app.account().unwrap_or("account ?");
     let place = settings.region.as_deref().unwrap_or("no region");
-    spans.push(Span::styled(format!("│ {place}"), theme.label));
+    spans.push(Span::styled(format!("│ {account} · {place}"), theme.label));
     if let Some(profile) = &settings.profile {
         spans.push(Span::styled(format!(" · {profile}"), theme.label));
     }

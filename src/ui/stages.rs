@@ -32,7 +32,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, name: &st
             title.push(Span::styled("⚠ stale ", theme.warning));
         }
     }
-    if app.following.contains_key(name) {
+    if app.following_retry(name) {
         title.push(Span::styled("· following retry ", theme.running));
     }
     title.push(execution_label(app, theme, name));

@@ -7,7 +7,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use unstick::action::{Action, Read};
+use unstick::action::{Action, Command, Read};
 use unstick::app::{App, Settings};
 use unstick::aws::{self, Clients, Connection, PipelineClient, SfnClient};
 use unstick::emulator::{self, Emulator, EmulatorOptions, Scenario};
@@ -60,7 +60,7 @@ pub fn settings(read_only: bool) -> Settings {
         read_only,
         profile: None,
         region: Some("us-east-1".into()),
-        endpoint_label: Some("demo (built-in emulator)".into()),
+        endpoint_label: Some("demo emulator".into()),
     }
 }
 
@@ -79,6 +79,26 @@ pub async fn load(app: &mut App, clients: &Clients, read: Read) {
         at: t0(),
         result,
     });
+}
+
+/// Shows the open dialog whole and lets its pause pass, as the loop and the runner do:
+/// from then on `y` answers it.
+pub fn show_dialog(app: &mut App) {
+    let commands = app.update(Action::Drawn { dialog_whole: true });
+    let id = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::Arm { dialog, .. } => Some(*dialog),
+            _ => None,
+        })
+        .expect("a dialog drawn whole for the first time asks to be armed");
+    app.update(Action::Arm(id));
+}
+
+/// `y` on a dialog the person has seen: what it sends.
+pub fn answer_yes(app: &mut App) -> Vec<Command> {
+    show_dialog(app);
+    app.update(char_key('y'))
 }
 
 pub fn key(code: KeyCode) -> Action {
@@ -110,7 +130,9 @@ pub fn select_stage(app: &mut App, stage: &str) {
 pub fn screen(app: &App, width: u16, height: u16) -> TestBackend {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
-        .draw(|frame| ui::render(app, &Theme::new(false), frame))
+        .draw(|frame| {
+            ui::render(app, &Theme::new(false), frame);
+        })
         .unwrap();
     terminal.backend().clone()
 }

@@ -1,8 +1,12 @@
 //! An append-only JSON Lines record of every write: one line before the request leaves,
 //! one with its outcome. The file is created with mode 0600 (it names accounts and pipelines).
 
+mod write;
+
+pub use write::{Audited, Identity, InFlight, Write};
+
 use std::fs::{self, OpenOptions};
-use std::io::Write;
+use std::io::Write as _;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -27,7 +31,8 @@ pub struct AuditEntry {
     /// RedriveExecution's idempotency token: a resend within 15 minutes reuses it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    /// "sending", "succeeded" or "failed: <message>".
+    /// "sending", "succeeded", "failed: <message>" (AWS refused it), or "unknown: <why>"
+    /// (sent, but no answer came back: it may have been applied).
     pub outcome: String,
     pub request_id: Option<String>,
 }
@@ -74,8 +79,8 @@ impl AuditLog {
     }
 }
 
-/// A write attempt that never got an outcome line: the process died, or the SSH session
-/// dropped, while the request was on its way.
+/// A write attempt whose outcome nobody knows: it never got an outcome line (the process
+/// died while the request was on its way), or its outcome was "unknown" (sent, no answer).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unanswered {
     pub time: Timestamp,
@@ -84,7 +89,7 @@ pub struct Unanswered {
 }
 
 impl AuditLog {
-    /// The `operation` attempts since `since` that have no outcome line.
+    /// The `operation` attempts since `since` whose outcome is not known.
     pub fn unanswered(&self, operation: &str, since: Timestamp) -> Vec<Unanswered> {
         let Ok(text) = fs::read_to_string(&self.path) else {
             return Vec::new();
@@ -96,6 +101,11 @@ impl AuditLog {
         let answered: std::collections::HashSet<&str> = lines
             .iter()
             .filter(|l| l["phase"] == "outcome")
+            .filter(|l| {
+                !l["outcome"]
+                    .as_str()
+                    .is_some_and(|o| o.starts_with(UNKNOWN))
+            })
             .filter_map(|l| l["intentId"].as_str())
             .collect();
         lines
@@ -117,6 +127,9 @@ impl AuditLog {
             .collect()
     }
 }
+
+/// How an outcome line starts when the request was sent and no answer came back.
+pub const UNKNOWN: &str = "unknown";
 
 /// A short random id for pairing audit lines.
 pub fn new_intent_id() -> String {
@@ -149,11 +162,17 @@ mod tests {
         log.append(&line("a", "outcome", "t-a", 1)).unwrap();
         log.append(&line("b", "attempt", "t-b", 2)).unwrap();
         log.append(&line("c", "attempt", "t-c", -2000)).unwrap();
+        // Sent, and the connection dropped before an answer: still open.
+        log.append(&line("d", "attempt", "t-d", 3)).unwrap();
+        let mut unknown = line("d", "outcome", "t-d", 4);
+        unknown.outcome = "unknown: the request timed out; it may have been applied".into();
+        log.append(&unknown).unwrap();
         let since = Timestamp::from_second(1_900_000_000 - 900).unwrap();
         let open = log.unanswered("RedriveExecution", since);
-        assert_eq!(open.len(), 1);
+        assert_eq!(open.len(), 2);
         assert_eq!(open[0].client_token.as_deref(), Some("t-b"));
         assert_eq!(open[0].target["executionArn"], "arn:b");
+        assert_eq!(open[1].client_token.as_deref(), Some("t-d"));
     }
 
     #[test]
