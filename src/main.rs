@@ -104,6 +104,7 @@ async fn connect(
         endpoint_url: global.endpoint_url.clone(),
         demo_credentials: false,
         max_attempts,
+        attempt_timeout: None,
     };
     let mut endpoint_label = global.endpoint_url.clone();
     if global.demo {

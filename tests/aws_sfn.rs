@@ -303,3 +303,66 @@ async fn the_emulator_pages_histories_both_ways() {
     assert_eq!(newest.events().len(), 3);
     assert!(newest.next_token().is_some());
 }
+
+/// A client that gives up on an attempt after `timeout`, as a slow link makes it.
+async fn impatient_client(emulator: &unstick::emulator::Emulator, timeout: Duration) -> SfnClient {
+    let connection = unstick::aws::Connection {
+        attempt_timeout: Some(timeout),
+        ..unstick::aws::Connection::emulator(emulator.endpoint_url(), "us-east-1")
+    };
+    SfnClient::new(&unstick::aws::sdk_config(&connection).await)
+}
+
+#[tokio::test]
+async fn a_redrive_whose_answer_is_lost_may_have_arrived_and_its_token_resends_harmlessly() {
+    let (emulator, _) = fast_emulator().await;
+    let client = impatient_client(&emulator, Duration::from_millis(300)).await;
+    let arn = execution("nightly-report", "report-2026-11-21");
+    emulator.inject(
+        Some("RedriveExecution"),
+        Fault::LoseReply(Duration::from_secs(2)),
+        1,
+    );
+    let lost = client.redrive(&arn, "token-lost").await.unwrap_err();
+    assert!(lost.may_have_arrived, "{lost:?}");
+    assert_eq!(lost.kind, ErrorKind::Unreachable);
+    // It was applied. Resending with the same token returns the same redrive, not a new one.
+    let again = client.redrive(&arn, "token-lost").await.unwrap();
+    assert!(again.redrive_date.is_some());
+    let history = client.execution_history(&arn).await.unwrap();
+    let redriven = history
+        .iter()
+        .filter(|e| e.kind == "ExecutionRedriven")
+        .count();
+    assert_eq!(redriven, 1);
+}
+
+#[tokio::test]
+async fn a_5xx_may_have_arrived_and_a_refused_connection_did_not() {
+    let (emulator, client) = fast_emulator().await;
+    let arn = execution("nightly-report", "report-2026-11-21");
+    emulator.inject(Some("RedriveExecution"), Fault::ServerError, 1);
+    let broken = client.redrive(&arn, "t-500").await.unwrap_err();
+    assert!(broken.may_have_arrived, "{broken:?}");
+    let refusal = client
+        .redrive(&execution("invoice-sync", "sync-1031"), "t-400")
+        .await
+        .unwrap_err();
+    assert!(!refusal.may_have_arrived, "AWS said no: {refusal:?}");
+    // Nothing listens here: the request never left.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dead = SfnClient::new(
+        &unstick::aws::sdk_config(&unstick::aws::Connection::emulator(
+            format!("http://127.0.0.1:{port}"),
+            "us-east-1",
+        ))
+        .await,
+    );
+    let unsent = dead.redrive(&arn, "t-dead").await.unwrap_err();
+    assert_eq!(unsent.kind, ErrorKind::Unreachable);
+    assert!(!unsent.may_have_arrived, "{unsent:?}");
+}

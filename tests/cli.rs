@@ -400,3 +400,44 @@ async fn the_emulator_runs_alone_for_other_clients() {
     let _ = child.wait();
     assert_eq!(pipelines.unwrap().len(), 9);
 }
+
+#[tokio::test]
+async fn report_shows_control_characters_from_aws_as_escapes() {
+    let home = tempfile::tempdir().unwrap();
+    let scenario = serde_json::json!({
+        "pipelines": [{
+            "name": "deploy-\u{202E}dorp",
+            "stages": [{"name": "Build", "actions": [{"name": "Compile"}]}],
+            "executions": [{
+                "id": "11111111-2222-4333-8444-555555555555",
+                "minutesAgo": 3,
+                "stages": {"Build": {"Compile": {
+                    "status": "Failed",
+                    "errorCode": "Job\u{1b}[2JFailed",
+                    "errorMessage": "boom"
+                }}}
+            }]
+        }]
+    });
+    let path = home.path().join("hostile.json");
+    std::fs::write(&path, scenario.to_string()).unwrap();
+    let output = run(
+        home.path(),
+        &[
+            "report",
+            "--demo",
+            "--demo-scenario",
+            path.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        !text.contains('\u{202E}') && !text.contains('\u{1b}'),
+        "{text:?}"
+    );
+    assert!(text.contains("deploy-\\u{202e}dorp"), "{text}");
+    assert!(text.contains("Job\\u{001b}[2JFailed"), "{text}");
+}

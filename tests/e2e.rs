@@ -12,6 +12,8 @@ struct Session {
     child: Box<dyn portable_pty::Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote to the terminal.
+    bytes: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Session {
@@ -40,7 +42,8 @@ impl Session {
         let mut reader = pty.master.try_clone_reader().unwrap();
         let writer = pty.master.take_writer().unwrap();
         let screen = Arc::new(Mutex::new(vt100::Parser::new(30, 100, 0)));
-        let parser = screen.clone();
+        let bytes = Arc::new(Mutex::new(Vec::new()));
+        let (parser, raw) = (screen.clone(), bytes.clone());
         std::thread::spawn(move || {
             let _master = pty.master;
             let mut buffer = [0u8; 8192];
@@ -48,6 +51,7 @@ impl Session {
                 if n == 0 {
                     break;
                 }
+                raw.lock().unwrap().extend_from_slice(&buffer[..n]);
                 parser.lock().unwrap().process(&buffer[..n]);
             }
         });
@@ -55,6 +59,7 @@ impl Session {
             child,
             writer,
             screen,
+            bytes,
         }
     }
 
@@ -241,4 +246,115 @@ fn redrive_a_failed_execution_and_see_it_succeed() {
 
     app.send("q");
     assert!(app.child.wait().unwrap().success());
+}
+
+/// Where `needle` last occurs in `haystack`.
+fn last_index(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+const ENTER_ALTERNATE: &[u8] = b"\x1b[?1049h";
+const LEAVE_ALTERNATE: &[u8] = b"\x1b[?1049l";
+const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+const PASTE_OFF: &[u8] = b"\x1b[?2004l";
+
+#[test]
+fn every_stop_signal_restores_the_terminal_and_exits_as_shells_expect() {
+    for (name, number) in [("TERM", 15), ("HUP", 1), ("INT", 2), ("QUIT", 3)] {
+        let state = tempfile::tempdir().unwrap();
+        let app = Session::start(&["--demo"], state.path());
+        app.wait_for("checkout-web", PATIENCE);
+        let pid = app.child.process_id().expect("a pid").to_string();
+        let sent = std::process::Command::new("kill")
+            .args([&format!("-{name}"), &pid])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let mut child = app.child;
+        let status = child.wait().expect("unstick exits");
+        assert_eq!(status.exit_code(), 128 + number, "SIG{name}");
+        std::thread::sleep(Duration::from_millis(200));
+        let bytes = app.bytes.lock().unwrap().clone();
+        let entered = last_index(&bytes, ENTER_ALTERNATE).expect("entered the alternate screen");
+        for (what, sequence) in [
+            ("left the alternate screen", LEAVE_ALTERNATE),
+            ("showed the cursor", SHOW_CURSOR),
+            ("turned bracketed paste off", PASTE_OFF),
+        ] {
+            let at = last_index(&bytes, sequence).unwrap_or(0);
+            assert!(at > entered, "SIG{name}: never {what} at the end");
+        }
+    }
+}
+
+#[test]
+fn strings_from_aws_never_write_control_sequences_to_the_terminal() {
+    let state = tempfile::tempdir().unwrap();
+    // A name with a right-to-left override, and an error message and a cause that try
+    // to retitle the terminal, ring its bell and move the cursor.
+    let hostile_name = "deploy-\u{202E}dorp\u{202C}-web";
+    let scenario = serde_json::json!({
+        "pipelines": [{
+            "name": hostile_name,
+            "stages": [
+                {"name": "Source", "actions": [{"name": "Src", "category": "Source", "provider": "S3"}]},
+                {"name": "Build", "actions": [{"name": "Compile\u{2066}x"}]}
+            ],
+            "executions": [{
+                "id": "11111111-2222-4333-8444-555555555555",
+                "minutesAgo": 3,
+                "stages": {
+                    "Source": {"Src": {"status": "Succeeded"}},
+                    "Build": {"Compile\u{2066}x": {
+                        "status": "Failed",
+                        "errorCode": "Job\u{1b}[2JFailed",
+                        "errorMessage": "boom \u{1b}]0;owned\u{7} \u{9b}31m red \u{202E}esrever"
+                    }}
+                }
+            }]
+        }],
+        "stateMachines": [{
+            "name": "orders\u{202E}",
+            "executions": [{
+                "name": "run-\u{1b}[5mblink",
+                "minutesAgo": 10,
+                "durationMinutes": 1,
+                "trace": [{"kind": "fail", "name": "Reject\u{2067}",
+                    "error": "Bad\u{1b}[1mInput", "cause": "line one\u{85}\u{202D}two\u{1b}]8;;http://evil\u{7}"}]
+            }]
+        }]
+    });
+    let path = state.path().join("hostile.json");
+    std::fs::write(&path, scenario.to_string()).unwrap();
+    let mut app = Session::start(
+        &["--demo", "--demo-scenario", path.to_str().unwrap()],
+        state.path(),
+    );
+    app.wait_for("dorp", PATIENCE);
+    app.send("\r");
+    app.wait_for("boom", PATIENCE);
+    app.escape();
+    app.send("\t");
+    app.wait_for("blink", PATIENCE);
+    app.send("\r");
+    app.wait_for("line one", PATIENCE);
+    app.send("q");
+    assert!(app.child.wait().unwrap().success());
+    let bytes = app.bytes.lock().unwrap().clone();
+    let text = String::from_utf8_lossy(&bytes);
+    for forbidden in [
+        '\u{202E}', '\u{202D}', '\u{202C}', '\u{2066}', '\u{2067}', '\u{85}', '\u{9b}', '\u{7}',
+    ] {
+        assert!(
+            !text.contains(forbidden),
+            "U+{:04X} reached the terminal",
+            forbidden as u32
+        );
+    }
+    for forbidden in ["]0;owned", "[2J", "[5m", "]8;;http://evil", "[1mInput"] {
+        assert!(
+            !text.contains(&format!("\u{1b}{forbidden}")),
+            "ESC{forbidden} reached the terminal"
+        );
+    }
 }

@@ -35,6 +35,8 @@ pub struct Connection {
     pub demo_credentials: bool,
     /// SDK attempts per read (1 = no SDK retry). Writes never retry, see `retry_stage`.
     pub max_attempts: u32,
+    /// How long one attempt may take before it counts as lost (default 20 s).
+    pub attempt_timeout: Option<Duration>,
 }
 
 /// Every service's client, built from one configuration.
@@ -65,6 +67,7 @@ impl Connection {
             endpoint_url: Some(endpoint_url),
             demo_credentials: true,
             max_attempts: 1,
+            attempt_timeout: None,
         }
     }
 }
@@ -102,7 +105,11 @@ pub async fn sdk_config(connection: &Connection) -> SdkConfig {
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
-                .operation_attempt_timeout(Duration::from_secs(20))
+                .operation_attempt_timeout(
+                    connection
+                        .attempt_timeout
+                        .unwrap_or(Duration::from_secs(20)),
+                )
                 .operation_timeout(Duration::from_secs(45))
                 .build(),
         );

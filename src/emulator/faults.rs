@@ -17,6 +17,9 @@ pub enum Fault {
     Error(ApiError),
     /// Answer normally, but only after this long.
     Delay(Duration),
+    /// Carry the request out, then hold the reply this long: to a client with a shorter
+    /// timeout, a write that was applied but whose answer was lost.
+    LoseReply(Duration),
 }
 
 #[derive(Debug, Clone)]

@@ -202,7 +202,7 @@ async fn handle(State(emulator): State<Emulator>, headers: HeaderMap, body: Byte
         }
         Some(Fault::Error(error)) => return reply(content_type, Err(error)),
         Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
-        None => {}
+        Some(Fault::LoseReply(_)) | None => {}
     }
     let allowed = lock(&inner.bucket)
         .as_mut()
@@ -226,6 +226,9 @@ async fn handle(State(emulator): State<Emulator>, headers: HeaderMap, body: Byte
             format!("unknown target '{target}'"),
         )),
     };
+    if let Some(Fault::LoseReply(hold)) = fault {
+        tokio::time::sleep(hold).await;
+    }
     reply(content_type, result)
 }
 

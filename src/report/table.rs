@@ -6,6 +6,7 @@ use jiff::Timestamp;
 
 use super::{ExecutionReport, PipelineReport, Report};
 use crate::model::ago;
+use crate::terminal::printable::visible;
 
 pub fn table(report: &Report, now: Timestamp) -> String {
     let mut out = String::new();
@@ -136,8 +137,18 @@ fn execution_rows(executions: &[ExecutionReport], now: Timestamp) -> Vec<Vec<Str
     rows
 }
 
-/// Columns padded to their widest cell; the last one left ragged.
+/// Columns padded to their widest cell; the last one left ragged. Text from AWS goes to
+/// a terminal here too: control, bidi and line-break characters are written out as
+/// `\u{…}`, so a cell is one line and says what was odd in it.
 fn aligned(rows: Vec<Vec<String>>) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|cell| visible(&cell, false).into_owned())
+                .collect()
+        })
+        .collect();
     let columns = rows.first().map_or(0, Vec::len);
     let mut widths = vec![0usize; columns];
     for row in &rows {
