@@ -39,7 +39,7 @@ async fn main() {
         read_only: false,
         profile: None,
         region: Some("us-east-1".into()),
-        endpoint_label: Some("demo (built-in emulator)".into()),
+        endpoint_label: Some("demo emulator".into()),
     };
     let mut app = App::new(settings, Schedule::default(), now);
     runner::load_everything(&mut app, &clients, now).await;

@@ -19,8 +19,10 @@ pub const ARM_AFTER: Duration = Duration::from_millis(300);
 /// How far the person has seen the dialog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Seen {
-    /// Not drawn yet, or drawn cut short (the terminal is too small to show it whole).
+    /// Not drawn yet.
     NotYet,
+    /// Drawn cut short: the terminal is too small to show it whole.
+    CutShort,
     /// Drawn whole; waiting out the pause.
     Shown,
     /// A key can answer it now.
@@ -118,10 +120,10 @@ impl App {
             return Vec::new();
         };
         if !dialog_whole {
-            dialog.seen = Seen::NotYet;
+            dialog.seen = Seen::CutShort;
             return Vec::new();
         }
-        if dialog.seen != Seen::NotYet {
+        if !matches!(dialog.seen, Seen::NotYet | Seen::CutShort) {
             return Vec::new();
         }
         dialog.seen = Seen::Shown;
@@ -149,7 +151,14 @@ impl App {
         match self.confirm.as_ref().map(|d| d.seen) {
             None => return Vec::new(),
             Some(Seen::Armed) => {}
-            Some(_) => {
+            Some(Seen::CutShort) => {
+                self.say(
+                    Tone::Warning,
+                    "Not sent: the terminal is too small to show the whole request; enlarge it",
+                );
+                return Vec::new();
+            }
+            Some(Seen::NotYet | Seen::Shown) => {
                 // Typed before the dialog could be read: not an answer.
                 self.say(
                     Tone::Muted,
