@@ -129,13 +129,30 @@ async fn finds_the_failed_state_in_each_demo_execution() {
         .execution_history(&execution("nightly-report", "report-2026-11-21"))
         .await
         .unwrap();
+    // As Step Functions links it, the Parallel's failure follows the highest event any
+    // branch wrote: here the sibling that succeeded after UploadToS3 failed.
+    let parallel_failed = history
+        .iter()
+        .find(|e| e.kind == "ParallelStateFailed")
+        .unwrap();
+    let linked = history
+        .iter()
+        .find(|e| Some(e.id) == parallel_failed.previous_event_id)
+        .unwrap();
+    assert_eq!(linked.kind, "PassStateExited");
     let failure = find_failure(&history).unwrap();
     assert_eq!(failure.state.as_deref(), Some("UploadToS3"));
     assert_eq!(
         failure.path,
-        vec![PathStep::State {
-            name: "BuildOutputs".into()
-        }]
+        vec![
+            PathStep::State {
+                name: "BuildOutputs".into()
+            },
+            PathStep::Branch {
+                parallel: "BuildOutputs".into(),
+                starts_at: Some("RenderPdf".into())
+            }
+        ]
     );
 
     let history = client

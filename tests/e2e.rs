@@ -74,6 +74,13 @@ impl Session {
         std::thread::sleep(Duration::from_millis(300));
     }
 
+    /// Enter keeps the filter; once the footer shows the list's keys again, Enter opens.
+    fn accept_filter_and_open(&mut self) {
+        self.send("\r");
+        self.wait_for("Enter open", PATIENCE);
+        self.send("\r");
+    }
+
     /// A person reads the dialog before answering: longer than the pause that arms it.
     fn read_dialog(&self) {
         std::thread::sleep(Duration::from_millis(600));
@@ -117,8 +124,7 @@ fn retry_a_failed_stage_and_see_it_succeed_then_quit_cleanly() {
     // Find the pipeline by typing, open it, retry the failed actions.
     app.send("/checkout");
     app.wait_for("Pipelines (1/9)", PATIENCE);
-    app.send("\r");
-    app.send("\r");
+    app.accept_filter_and_open();
     app.wait_for("IntegrationTests", PATIENCE);
     app.wait_for("r retry failed: re-runs IntegrationTests", PATIENCE);
     app.send("r");
@@ -145,8 +151,7 @@ fn retry_a_failed_stage_and_see_it_succeed_then_quit_cleanly() {
     app.escape();
     app.send("/payments");
     app.wait_for("Pipelines (1/9)", PATIENCE);
-    app.send("\r");
-    app.send("\r");
+    app.accept_filter_and_open();
     app.wait_for("DeployEuWest1", PATIENCE);
     app.wait_for("r retry failed: re-runs", PATIENCE);
     // Typed ahead, all at once: the dialog opens, and none of the keys answers it.
@@ -189,7 +194,7 @@ fn read_only_refuses_and_says_so() {
     app.wait_for("READ-ONLY", PATIENCE);
     app.send("/checkout");
     app.wait_for("Pipelines (1/9)", PATIENCE);
-    app.send("\r\r");
+    app.accept_filter_and_open();
     app.wait_for("IntegrationTests", PATIENCE);
     app.send("ry");
     app.wait_for("Cannot retry Build: read-only mode", PATIENCE);
@@ -215,8 +220,7 @@ fn redrive_a_failed_execution_and_see_it_succeed() {
     app.wait_for("Executions (", PATIENCE);
     app.send("/order-58211");
     app.wait_for("Executions (1)", PATIENCE);
-    app.send("\r");
-    app.send("\r");
+    app.accept_filter_and_open();
     app.wait_for("Failed state ChargeCard", PATIENCE);
     app.wait_for("r redrive: re-runs ChargeCard", PATIENCE);
     app.send("r");

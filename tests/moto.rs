@@ -156,6 +156,118 @@ fn cases() -> Vec<Case> {
             caught_from: None,
         },
         Case {
+            // MaxConcurrency 1: moto chains each MapIterationStarted to the last event of
+            // the iteration before it. The third item fails.
+            name: "sequential-map-third-item-fails",
+            definition: json!({"StartAt": "EachItem", "States": {"EachItem": {
+                "Type": "Map", "End": true, "ItemsPath": "$.items", "MaxConcurrency": 1,
+                "Iterator": {"StartAt": "Check", "States": {
+                    "Check": {"Type": "Choice", "Choices": [
+                        {"Variable": "$", "NumericEquals": 3, "Next": "BadItem"}],
+                        "Default": "Fine"},
+                    "Fine": {"Type": "Pass", "End": true},
+                    "BadItem": {"Type": "Fail", "Error": "Item.Invalid", "Cause": "item 3"}}}}}}),
+            state: "BadItem",
+            error: "Item.Invalid",
+            cause: "item 3",
+            path: vec![
+                PathStep::State {
+                    name: "EachItem".into(),
+                },
+                PathStep::Iteration {
+                    map: "EachItem".into(),
+                    index: 2,
+                },
+            ],
+            caught_from: None,
+        },
+        Case {
+            // The failing branch ends at once; its sibling goes on and writes last.
+            name: "parallel-sibling-writes-last",
+            definition: json!({"StartAt": "FanOut", "States": {"FanOut": {"Type": "Parallel", "End": true, "Branches": [
+                {"StartAt": "Reject", "States": {"Reject": {"Type": "Fail", "Error": "Order.Invalid", "Cause": "no sku"}}},
+                {"StartAt": "Audit", "States": {
+                    "Audit": {"Type": "Pass", "Next": "Archive"},
+                    "Archive": {"Type": "Pass", "Next": "Notify"},
+                    "Notify": {"Type": "Pass", "End": true}}}]}}}),
+            state: "Reject",
+            error: "Order.Invalid",
+            cause: "no sku",
+            path: vec![
+                PathStep::State {
+                    name: "FanOut".into(),
+                },
+                PathStep::Branch {
+                    parallel: "FanOut".into(),
+                    starts_at: Some("Reject".into()),
+                },
+            ],
+            caught_from: None,
+        },
+        Case {
+            name: "nested-parallel",
+            definition: json!({"StartAt": "Outer", "States": {"Outer": {"Type": "Parallel", "End": true, "Branches": [
+                {"StartAt": "Inner", "States": {"Inner": {"Type": "Parallel", "End": true, "Branches": [
+                    {"StartAt": "Log", "States": {"Log": {"Type": "Pass", "End": true}}},
+                    {"StartAt": "Charge", "States": {"Charge": {"Type": "Fail", "Error": "Card.Declined", "Cause": "declined"}}}]}}},
+                {"StartAt": "Notify", "States": {
+                    "Notify": {"Type": "Pass", "Next": "Record"},
+                    "Record": {"Type": "Pass", "End": true}}}]}}}),
+            state: "Charge",
+            error: "Card.Declined",
+            cause: "declined",
+            path: vec![
+                PathStep::State {
+                    name: "Outer".into(),
+                },
+                PathStep::Branch {
+                    parallel: "Outer".into(),
+                    starts_at: Some("Inner".into()),
+                },
+                PathStep::State {
+                    name: "Inner".into(),
+                },
+                PathStep::Branch {
+                    parallel: "Inner".into(),
+                    starts_at: Some("Charge".into()),
+                },
+            ],
+            caught_from: None,
+        },
+        Case {
+            name: "parallel-inside-a-map",
+            definition: json!({"StartAt": "Each", "States": {"Each": {
+                "Type": "Map", "End": true, "ItemsPath": "$.items", "MaxConcurrency": 1,
+                "Iterator": {"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": true, "Branches": [
+                    {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}},
+                    {"StartAt": "B", "States": {
+                        "B": {"Type": "Choice", "Choices": [
+                            {"Variable": "$", "NumericEquals": 2, "Next": "BadB"}],
+                            "Default": "GoodB"},
+                        "GoodB": {"Type": "Pass", "End": true},
+                        "BadB": {"Type": "Fail", "Error": "B.Failed", "Cause": "item 2"}}}]}}}}}}),
+            state: "BadB",
+            error: "B.Failed",
+            cause: "item 2",
+            path: vec![
+                PathStep::State {
+                    name: "Each".into(),
+                },
+                PathStep::Iteration {
+                    map: "Each".into(),
+                    index: 1,
+                },
+                PathStep::State {
+                    name: "Both".into(),
+                },
+                PathStep::Branch {
+                    parallel: "Both".into(),
+                    starts_at: Some("B".into()),
+                },
+            ],
+            caught_from: None,
+        },
+        Case {
             name: "fails-inside-a-map",
             definition: json!({"StartAt": "Each", "States": {"Each": {"Type": "Map", "End": true, "ItemsPath": "$.items",
                 "Iterator": {"StartAt": "Resize", "States": {"Resize": task(None)}}}}}),
@@ -168,6 +280,24 @@ fn cases() -> Vec<Case> {
             caught_from: None,
         },
     ]
+}
+
+/// With UNSTICK_RECORD_FIXTURES=DIR, writes each history moto wrote, with what the case
+/// expects of it, to DIR/<case>.json: the fixtures the failed-state unit tests replay.
+fn record_fixture(case: &Case, history: &[unstick::model::HistoryEvent]) {
+    let Ok(dir) = std::env::var("UNSTICK_RECORD_FIXTURES") else {
+        return;
+    };
+    let fixture = json!({
+        "recordedFrom": "moto's Step Functions interpreter, through unstick's AWS layer",
+        "case": case.name,
+        "definition": case.definition,
+        "expected": {"state": case.state, "error": case.error, "path": case.path,
+            "caughtFrom": case.caught_from},
+        "events": history,
+    });
+    let path = std::path::Path::new(&dir).join(format!("{}.json", case.name));
+    std::fs::write(path, serde_json::to_string_pretty(&fixture).unwrap()).unwrap();
 }
 
 /// Creates and runs every case on moto; returns the clients and (case, execution ARN).
@@ -189,7 +319,7 @@ async fn run_cases(moto: &Moto) -> (Clients, aws_sdk_sfn::Client, Vec<(Case, Str
         let execution = raw
             .start_execution()
             .state_machine_arn(machine.state_machine_arn())
-            .input(json!({"items": [1, 2]}).to_string())
+            .input(json!({"items": [1, 2, 3]}).to_string())
             .send()
             .await
             .unwrap();
@@ -239,6 +369,7 @@ async fn finds_exactly_the_failed_state_moto_recorded() {
         );
 
         let history = clients.sfn.execution_history(arn).await.unwrap();
+        record_fixture(case, &history);
         let failure =
             find_failure(&history).unwrap_or_else(|| panic!("{}: no failure found", case.name));
         assert_eq!(failure.state.as_deref(), Some(case.state), "{}", case.name);
@@ -324,4 +455,61 @@ async fn missing_redrive_fields_show_as_unknown() {
         .unwrap();
     assert_eq!(listed.redrive_status, None);
     assert_eq!(listed.failed_state.as_deref(), Some("Charge"));
+}
+
+#[tokio::test]
+#[ignore = "needs moto_server: bash scripts/test.sh runs it"]
+async fn an_aborted_execution_names_the_state_it_was_stopped_in() {
+    let moto = Moto::start();
+    let connection = Connection::emulator(moto.url(), "us-east-1");
+    let config = aws::sdk_config(&connection).await;
+    let raw = aws_sdk_sfn::Client::new(&config);
+    let clients = Clients::new(&config);
+    let definition = json!({"StartAt": "Prepare", "States": {
+        "Prepare": {"Type": "Pass", "Next": "WaitForApproval"},
+        "WaitForApproval": {"Type": "Wait", "Seconds": 600, "End": true}}});
+    let machine = raw
+        .create_state_machine()
+        .name("stopped-while-waiting")
+        .definition(definition.to_string())
+        .role_arn(ROLE)
+        .send()
+        .await
+        .unwrap();
+    let arn = raw
+        .start_execution()
+        .state_machine_arn(machine.state_machine_arn())
+        .send()
+        .await
+        .unwrap()
+        .execution_arn()
+        .to_string();
+    // Wait until the interpreter is in the Wait state, then stop it.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let history = clients.sfn.execution_history(&arn).await.unwrap();
+        if history.iter().any(|e| e.kind == "WaitStateEntered") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never reached the Wait state");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    raw.stop_execution()
+        .execution_arn(&arn)
+        .send()
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let history = loop {
+        let history = clients.sfn.execution_history(&arn).await.unwrap();
+        if history.iter().any(|e| e.kind == "ExecutionAborted") {
+            break history;
+        }
+        assert!(Instant::now() < deadline, "never aborted");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let failure = find_failure(&history).expect("an aborted run is a failure to look at");
+    assert_eq!(failure.terminal_event, "ExecutionAborted");
+    assert_eq!(failure.state.as_deref(), Some("WaitForApproval"));
+    assert!(failure.path.is_empty());
 }

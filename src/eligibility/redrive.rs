@@ -242,6 +242,8 @@ fn reruns(failure: Option<&Failure>, map_run: Option<&MapRun>) -> Vec<String> {
             PathStep::Iteration { map, index } => {
                 lines.push(format!("failed in {map} iteration {index}"))
             }
+            // The Parallel's own line already says that only failed branches run again.
+            PathStep::Branch { .. } => {}
         }
     }
     if let Some(counts) = map_run.and_then(|run| run.item_counts) {

@@ -63,7 +63,7 @@ pub struct ExecutionDetail {
 }
 
 /// One event of `GetExecutionHistory`, reduced to what finding a failure needs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEvent {
     pub id: i64,

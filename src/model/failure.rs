@@ -1,17 +1,18 @@
 //! Which state failed an execution, and why, from its history.
 //!
-//! Start at the event that ended the run and follow `previousEventId` back. The first
-//! `*StateEntered` reached whose state had not exited is the state that failed; the
-//! `*StateEntered` events further back whose states never exited are the Parallel and
-//! Map states around it. States that exited on the way (a state whose Catch routed
-//! here, or simply earlier steps) are stepped over, so a `TaskFailed` that a Retry or a
-//! Catch dealt with is never blamed.
-
-use std::collections::HashMap;
+//! The history is first sorted into scopes and state visits (`scopes.rs`), forward and by
+//! what each event means, because real interpreters do not chain `previousEventId` the
+//! same way. Then, in the execution's scope, the state entered and never exited is where
+//! the run ended; if it is a Parallel or a Map, the search goes on in the branch or
+//! iteration that failed first (a failure event, or a Fail state), and so on inwards.
+//! Only states still open are looked at, so a `TaskFailed` that a Retry recovered or a
+//! Catch handled (its state exited) is never blamed; a Catch is named as where the
+//! failure came from.
 
 use serde::Serialize;
 
 use super::execution::HistoryEvent;
+use super::scopes::{ScopeId, ScopeKind, Scopes, VisitId, is_failure_event};
 
 /// Where and why an execution failed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -25,7 +26,8 @@ pub struct Failure {
     pub failure_event: Option<String>,
     pub error: Option<String>,
     pub cause: Option<String>,
-    /// The Parallel / Map states (and Map iterations) around the failed state, outermost first.
+    /// The Parallel / Map states, branches and iterations around the failed state,
+    /// outermost first.
     pub path: Vec<PathStep>,
     /// When a Catch routed a failure to the state the run ended in: where it came from.
     pub caught_from: Option<CaughtFrom>,
@@ -36,8 +38,19 @@ pub struct Failure {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum PathStep {
-    State { name: String },
-    Iteration { map: String, index: i32 },
+    State {
+        name: String,
+    },
+    /// A branch of a Parallel state, known by the state it starts at (histories do not
+    /// carry branch numbers).
+    Branch {
+        parallel: String,
+        starts_at: Option<String>,
+    },
+    Iteration {
+        map: String,
+        index: i32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -54,21 +67,12 @@ const TERMINAL_FAILURES: &[&str] = &["ExecutionFailed", "ExecutionTimedOut", "Ex
 /// Events after which the execution is not (or no longer) failed.
 const TERMINAL_OTHERS: &[&str] = &["ExecutionSucceeded", "ExecutionRedriven"];
 
-/// Failures that only report that something inside a Parallel or Map failed.
-const CONTAINER_FAILURES: &[&str] = &[
-    "ParallelStateFailed",
-    "ParallelStateAborted",
-    "MapStateFailed",
-    "MapStateAborted",
-    "MapIterationFailed",
-    "MapIterationAborted",
-];
-
-/// A failure inside a state: any `…Failed`, `…TimedOut`, `…StartFailed`, `…SubmitFailed`,
-/// and `EvaluationFailed` that is not the execution's own.
-fn is_failure_event(kind: &str) -> bool {
-    !kind.starts_with("Execution")
-        && (kind.ends_with("Failed") || kind.ends_with("TimedOut") || kind.ends_with("Aborted"))
+/// The state a run ended in, inside one scope: the visit, the steps to it, and the index
+/// of its first failure event (None when nothing failed there: aborted, timed out).
+struct Found {
+    visit: VisitId,
+    path: Vec<PathStep>,
+    first_failure: Option<usize>,
 }
 
 /// Finds where the execution failed. None when its last outcome is not a failure
@@ -80,8 +84,7 @@ pub fn find_failure(events: &[HistoryEvent]) -> Option<Failure> {
     if !TERMINAL_FAILURES.contains(&terminal.kind.as_str()) {
         return None;
     }
-    let by_id: HashMap<i64, &HistoryEvent> = events.iter().map(|e| (e.id, e)).collect();
-
+    let scopes = Scopes::build(events);
     let mut failure = Failure {
         terminal_event: terminal.kind.clone(),
         state: None,
@@ -92,84 +95,15 @@ pub fn find_failure(events: &[HistoryEvent]) -> Option<Failure> {
         caught_from: None,
         map_run_arn: None,
     };
-    // States we walked past the exit of, innermost last: their events are history.
-    let mut exited: Vec<String> = Vec::new();
-    let mut failure_detail: Option<&HistoryEvent> = None;
-    // Only the state that exited right before the failed one was entered can have
-    // routed a failure to it, and only if it exited straight after failing.
-    let mut catch_checked = false;
-    let mut current = terminal.previous_event_id;
-    let mut steps = 0;
-    while let Some(event) = current.and_then(|id| by_id.get(&id).copied()) {
-        // A malformed history with a cycle must not hang the dashboard.
-        steps += 1;
-        if steps > events.len() {
-            break;
-        }
-        current = event.previous_event_id;
-        let kind = event.kind.as_str();
-        let state = event.state_name.clone().unwrap_or_default();
-        if kind.ends_with("StateExited") {
-            if failure.state.is_some() && exited.is_empty() && !catch_checked {
-                catch_checked = true;
-                let before = event.previous_event_id.and_then(|id| by_id.get(&id));
-                if let Some(caught) = before.filter(|e| is_failure_event(&e.kind)) {
-                    failure.caught_from = Some(CaughtFrom {
-                        state: state.clone(),
-                        failure_event: caught.kind.clone(),
-                        error: caught.error.clone(),
-                        cause: caught.cause.clone(),
-                    });
-                }
-            }
-            exited.push(state);
-            continue;
-        }
-        if kind.ends_with("StateEntered") {
-            if let Some(position) = exited.iter().rposition(|name| *name == state) {
-                exited.truncate(position);
-                continue;
-            }
-            if !exited.is_empty() {
-                continue;
-            }
-            match failure.state {
-                None => failure.state = Some(state),
-                Some(_) => failure.path.push(PathStep::State { name: state }),
-            }
-            continue;
-        }
-        if !exited.is_empty() {
-            // Inside a state that finished: not where the run ended.
-            continue;
-        }
-        if kind == "MapIterationStarted" && failure.state.is_some() {
-            if let Some((map, index)) = &event.iteration {
-                failure.path.push(PathStep::Iteration {
-                    map: map.clone(),
-                    index: *index,
-                });
-            }
-            continue;
-        }
-        if let Some(arn) = event
-            .map_run_arn
-            .as_ref()
-            .filter(|_| kind == "MapRunStarted" || kind == "MapRunFailed")
-        {
-            failure.map_run_arn = Some(arn.clone());
-        }
-        // The failure nearest the end wins (the last attempt of a retried task), except
-        // that a container's "something inside failed" gives way to what failed inside.
-        let container = |e: &HistoryEvent| CONTAINER_FAILURES.contains(&e.kind.as_str());
-        if failure.state.is_none()
-            && is_failure_event(kind)
-            && failure_detail.is_none_or(|seen| container(seen) && !container(event))
-        {
-            failure_detail = Some(event);
-        }
-    }
-    if let Some(detail) = failure_detail {
+    let Some(found) = ended_in(&scopes, 0) else {
+        return Some(failure);
+    };
+    let visit = &scopes.visits[found.visit];
+    failure.state = Some(visit.name.clone());
+    failure.path = found.path;
+    failure.map_run_arn = visit.map_run_arn.clone();
+    // The last attempt of a retried task is the one that counted.
+    if let Some(detail) = visit.failures.last().map(|i| &events[*i]) {
         failure.failure_event = Some(detail.kind.clone());
         if failure.error.is_none() {
             failure.error = detail.error.clone();
@@ -181,8 +115,87 @@ pub fn find_failure(events: &[HistoryEvent]) -> Option<Failure> {
             failure.map_run_arn = detail.map_run_arn.clone();
         }
     }
-    failure.path.reverse();
+    failure.caught_from = caught_from(&scopes, events, found.visit);
     Some(failure)
+}
+
+/// Where the run ended within `scope`: among the states still open there, the one that
+/// failed first (or, when none failed, the last entered), followed inwards.
+fn ended_in(scopes: &Scopes, scope: ScopeId) -> Option<Found> {
+    let open = scopes.scopes[scope]
+        .visits
+        .iter()
+        .copied()
+        .filter(|v| scopes.visits[*v].is_open());
+    pick(open.map(|v| inwards(scopes, v)))
+}
+
+/// The failure first in time wins; without any failure, the latest candidate.
+fn pick(candidates: impl Iterator<Item = Found>) -> Option<Found> {
+    candidates.fold(None, |best: Option<Found>, next| {
+        match (&best, next.first_failure) {
+            (None, _) => Some(next),
+            (Some(b), Some(at)) if b.first_failure.is_none_or(|seen| at < seen) => Some(next),
+            (Some(b), None) if b.first_failure.is_none() => Some(next),
+            _ => best,
+        }
+    })
+}
+
+/// From an open visit inwards: a Parallel or Map that ran branches or iterations ended in
+/// whichever of them failed; any other state ended in itself.
+fn inwards(scopes: &Scopes, visit: VisitId) -> Found {
+    let state = &scopes.visits[visit];
+    let inside = state.children.iter().filter_map(|child| {
+        let mut found = ended_in(scopes, *child)?;
+        let step = match &scopes.scopes[*child].kind {
+            ScopeKind::Branch { starts_at, .. } => PathStep::Branch {
+                parallel: state.name.clone(),
+                starts_at: starts_at.clone(),
+            },
+            ScopeKind::Iteration { index, .. } => PathStep::Iteration {
+                map: state.name.clone(),
+                index: *index,
+            },
+            ScopeKind::Execution => return None,
+        };
+        found.path.insert(0, step);
+        found.path.insert(
+            0,
+            PathStep::State {
+                name: state.name.clone(),
+            },
+        );
+        Some(found)
+    });
+    pick(inside).unwrap_or(Found {
+        visit,
+        path: Vec::new(),
+        first_failure: state
+            .failures
+            .first()
+            .copied()
+            .or((state.state_type == "Fail").then_some(state.entered)),
+    })
+}
+
+/// A Catch routed a failure to `visit` when the state entered just before it, in the same
+/// scope, exited straight after failing.
+fn caught_from(scopes: &Scopes, events: &[HistoryEvent], visit: VisitId) -> Option<CaughtFrom> {
+    let in_scope = &scopes.scopes[scopes.visits[visit].scope].visits;
+    let position = in_scope.iter().position(|v| *v == visit)?;
+    let before = &scopes.visits[*in_scope.get(position.checked_sub(1)?)?];
+    let exit = &events[before.exited?];
+    let caught = events
+        .iter()
+        .find(|e| Some(e.id) == exit.previous_event_id)
+        .filter(|e| is_failure_event(&e.kind) || e.kind.ends_with("StateFailed"))?;
+    Some(CaughtFrom {
+        state: before.name.clone(),
+        failure_event: caught.kind.clone(),
+        error: caught.error.clone(),
+        cause: caught.cause.clone(),
+    })
 }
 
 /// A cause that is JSON (Lambda errors are) is easier to read indented.
@@ -337,9 +350,15 @@ mod tests {
         assert_eq!(failure.state.as_deref(), Some("Notify"));
         assert_eq!(
             failure.path,
-            vec![PathStep::State {
-                name: "FanOut".into()
-            }]
+            vec![
+                PathStep::State {
+                    name: "FanOut".into()
+                },
+                PathStep::Branch {
+                    parallel: "FanOut".into(),
+                    starts_at: Some("Notify".into())
+                }
+            ]
         );
         assert_eq!(failure.failure_event.as_deref(), Some("TaskFailed"));
     }
@@ -444,6 +463,212 @@ mod tests {
         h.add("ExecutionFailed", Some(2), None, Some("X"));
         let failure = find_failure(&h.0).unwrap();
         assert_eq!(failure.state, None);
+    }
+
+    fn iteration(h: &mut History, kind: &str, previous: i64, map: &str, index: i32) -> i64 {
+        let id = h.add(kind, Some(previous), None, None);
+        h.0[id as usize - 1].iteration = Some((map.into(), index));
+        id
+    }
+
+    fn state_path(failure: &Failure) -> Vec<String> {
+        failure
+            .path
+            .iter()
+            .map(|step| match step {
+                PathStep::State { name } => name.clone(),
+                PathStep::Branch { starts_at, .. } => {
+                    format!("branch {}", starts_at.clone().unwrap_or_default())
+                }
+                PathStep::Iteration { index, .. } => format!("iteration {index}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_sequential_map_whose_iterations_chain_to_the_previous_one() {
+        // As moto writes MaxConcurrency 1: MapIterationStarted(n) follows the last event
+        // of iteration n-1, not MapStateStarted. The third item fails.
+        let mut h = History::new();
+        let s = start(&mut h);
+        let entered = h.add("MapStateEntered", Some(s), Some("EachItem"), None);
+        let mut last = h.add("MapStateStarted", Some(entered), None, None);
+        for index in 0..2 {
+            let begun = iteration(&mut h, "MapIterationStarted", last, "EachItem", index);
+            let done = h.task("Resize", begun, 0, true);
+            let exited = h.add("TaskStateExited", Some(done), Some("Resize"), None);
+            last = iteration(&mut h, "MapIterationSucceeded", exited, "EachItem", index);
+        }
+        let begun = iteration(&mut h, "MapIterationStarted", last, "EachItem", 2);
+        let failed = h.task("Resize", begun, 1, false);
+        let it_failed = iteration(&mut h, "MapIterationFailed", failed, "EachItem", 2);
+        let map_failed = h.add("MapStateFailed", Some(it_failed), None, None);
+        h.add("ExecutionFailed", Some(map_failed), None, Some("Err0"));
+        let failure = find_failure(&h.0).unwrap();
+        assert_eq!(failure.state.as_deref(), Some("Resize"));
+        assert_eq!(state_path(&failure), ["EachItem", "iteration 2"]);
+        assert_eq!(failure.failure_event.as_deref(), Some("TaskFailed"));
+    }
+
+    #[test]
+    fn a_parallel_whose_succeeding_sibling_wrote_last() {
+        // ParallelStateFailed follows the highest event id of any branch: here the
+        // sibling that succeeded, so a walk back never reaches the Fail state.
+        let mut h = History::new();
+        let s = start(&mut h);
+        let entered = h.add("ParallelStateEntered", Some(s), Some("FanOut"), None);
+        let started = h.add("ParallelStateStarted", Some(entered), None, None);
+        let fail = h.add("FailStateEntered", Some(started), Some("Reject"), None);
+        let _ = fail;
+        let slow = h.pass("Audit", started);
+        let parallel_failed = h.add("ParallelStateFailed", Some(slow), None, None);
+        h.add(
+            "ExecutionFailed",
+            Some(parallel_failed),
+            None,
+            Some("Order.Invalid"),
+        );
+        let failure = find_failure(&h.0).unwrap();
+        assert_eq!(failure.state.as_deref(), Some("Reject"));
+        assert_eq!(state_path(&failure), ["FanOut", "branch Reject"]);
+        assert_eq!(failure.error.as_deref(), Some("Order.Invalid"));
+    }
+
+    #[test]
+    fn nested_parallels_name_the_inner_branch_that_failed() {
+        let mut h = History::new();
+        let s = start(&mut h);
+        let outer = h.add("ParallelStateEntered", Some(s), Some("Outer"), None);
+        let outer_started = h.add("ParallelStateStarted", Some(outer), None, None);
+        let inner = h.add(
+            "ParallelStateEntered",
+            Some(outer_started),
+            Some("Inner"),
+            None,
+        );
+        let inner_started = h.add("ParallelStateStarted", Some(inner), None, None);
+        let failed = h.task("Charge", inner_started, 1, false);
+        let ok = h.pass("Log", inner_started);
+        // The outer branch that succeeds writes after the inner failure.
+        let other = h.pass("Notify", outer_started);
+        let inner_failed = h.add("ParallelStateFailed", Some(ok.max(failed)), None, None);
+        let outer_failed = h.add(
+            "ParallelStateFailed",
+            Some(other.max(inner_failed)),
+            None,
+            None,
+        );
+        h.add("ExecutionFailed", Some(outer_failed), None, Some("Err0"));
+        let failure = find_failure(&h.0).unwrap();
+        assert_eq!(failure.state.as_deref(), Some("Charge"));
+        assert_eq!(
+            state_path(&failure),
+            ["Outer", "branch Inner", "Inner", "branch Charge"]
+        );
+    }
+
+    #[test]
+    fn aborted_with_no_previous_event_names_the_state_it_was_in() {
+        let mut h = History::new();
+        let s = start(&mut h);
+        let p = h.pass("Prepare", s);
+        h.add("WaitStateEntered", Some(p), Some("WaitForApproval"), None);
+        // StopExecution: previousEventId 0, no error, no cause.
+        h.add("ExecutionAborted", None, None, None);
+        let failure = find_failure(&h.0).unwrap();
+        assert_eq!(failure.state.as_deref(), Some("WaitForApproval"));
+        assert_eq!(failure.error, None);
+        assert!(failure.path.is_empty());
+    }
+
+    #[test]
+    fn a_parallel_inside_a_map_names_the_right_iteration() {
+        let mut h = History::new();
+        let s = start(&mut h);
+        let entered = h.add("MapStateEntered", Some(s), Some("Each"), None);
+        let started = h.add("MapStateStarted", Some(entered), None, None);
+        let mut last = started;
+        for index in 0..2 {
+            let begun = iteration(&mut h, "MapIterationStarted", last, "Each", index);
+            let par = h.add("ParallelStateEntered", Some(begun), Some("Both"), None);
+            let par_started = h.add("ParallelStateStarted", Some(par), None, None);
+            let a = h.pass("A", par_started);
+            if index == 0 {
+                let b = h.pass("B", par_started);
+                let done = h.add("ParallelStateSucceeded", Some(a.max(b)), None, None);
+                let exited = h.add("ParallelStateExited", Some(done), Some("Both"), None);
+                last = iteration(&mut h, "MapIterationSucceeded", exited, "Each", index);
+            } else {
+                let b = h.task("B", par_started, 1, false);
+                let failed = h.add("ParallelStateFailed", Some(a.max(b)), None, None);
+                let it = iteration(&mut h, "MapIterationFailed", failed, "Each", index);
+                last = h.add("MapStateFailed", Some(it), None, None);
+            }
+        }
+        h.add("ExecutionFailed", Some(last), None, Some("Err0"));
+        let failure = find_failure(&h.0).unwrap();
+        assert_eq!(failure.state.as_deref(), Some("B"));
+        assert_eq!(
+            state_path(&failure),
+            ["Each", "iteration 1", "Both", "branch B"]
+        );
+    }
+
+    #[test]
+    fn timed_out_with_no_error_names_the_running_task() {
+        let mut h = History::new();
+        let s = start(&mut h);
+        let entered = h.add("TaskStateEntered", Some(s), Some("LongJob"), None);
+        let scheduled = h.add("TaskScheduled", Some(entered), None, None);
+        h.add("TaskStarted", Some(scheduled), None, None);
+        h.add("ExecutionTimedOut", None, None, None);
+        let failure = find_failure(&h.0).unwrap();
+        assert_eq!(failure.terminal_event, "ExecutionTimedOut");
+        assert_eq!(failure.state.as_deref(), Some("LongJob"));
+        assert_eq!(failure.failure_event, None);
+    }
+
+    /// Histories moto's interpreter wrote (recorded by the moto suite with
+    /// UNSTICK_RECORD_FIXTURES), each with what its state machine must be found to have
+    /// failed in: the real linking shapes, replayed without moto.
+    #[test]
+    fn recorded_histories_name_the_state_their_definition_fails_in() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/histories");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let fixture: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let events: Vec<HistoryEvent> =
+                serde_json::from_value(fixture["events"].clone()).unwrap();
+            let expected = &fixture["expected"];
+            let name = fixture["case"].as_str().unwrap();
+            let failure = find_failure(&events).unwrap_or_else(|| panic!("{name}: no failure"));
+            assert_eq!(
+                failure.state.as_deref(),
+                expected["state"].as_str(),
+                "{name}"
+            );
+            assert_eq!(
+                failure.error.as_deref(),
+                expected["error"].as_str(),
+                "{name}"
+            );
+            // The expected path may stop early where the run leaves it open (every
+            // item failing: which one failed first is the interpreter's choice).
+            let expected_path = expected["path"].as_array().unwrap();
+            let found = serde_json::to_value(&failure.path).unwrap();
+            let found = found.as_array().unwrap();
+            assert!(found.len() >= expected_path.len(), "{name}: {found:?}");
+            assert_eq!(&found[..expected_path.len()], &expected_path[..], "{name}");
+            assert_eq!(
+                failure.caught_from.map(|c| c.state),
+                expected["caughtFrom"].as_str().map(str::to_string),
+                "{name}"
+            );
+            checked += 1;
+        }
+        assert!(checked >= 9, "only {checked} fixtures");
     }
 
     #[test]

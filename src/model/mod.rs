@@ -7,6 +7,7 @@ pub mod history;
 pub mod identity;
 pub mod overview;
 pub mod pipeline;
+pub mod scopes;
 pub mod sfn;
 pub mod status;
 

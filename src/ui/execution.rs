@@ -132,6 +132,10 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, arn: &str
                 .map(|step| match step {
                     PathStep::State { name } => name.clone(),
                     PathStep::Iteration { index, .. } => format!("iteration {index}"),
+                    PathStep::Branch { starts_at, .. } => match starts_at {
+                        Some(first) => format!("branch from {first}"),
+                        None => "a branch".to_string(),
+                    },
                 })
                 .collect();
             steps.extend(failure.state.clone());

@@ -270,28 +270,37 @@ impl Recorder {
             Step::Parallel { name, branches } => {
                 let entered = self.entered("Parallel", name, previous);
                 let started = self.add("ParallelStateStarted", entered, None);
-                let mut last = started;
+                // Every branch runs to its end; the Parallel's own end event follows the
+                // highest event any branch wrote, as Step Functions links it: when a
+                // sibling that succeeds writes last, it follows that sibling.
+                let mut failed = None;
                 for branch in branches {
-                    match self.steps(branch, started) {
-                        Flow::Continue(end) => last = end,
+                    if let Flow::Failed {
+                        state,
+                        error,
+                        cause,
+                        ..
+                    } = self.steps(branch, started)
+                    {
+                        failed.get_or_insert((state, error, cause));
+                    }
+                }
+                let highest = self.events.len() as i64;
+                match failed {
+                    Some((state, error, cause)) => {
+                        let failed = self.add("ParallelStateFailed", highest, None);
                         Flow::Failed {
-                            last: end,
+                            last: failed,
                             state,
                             error,
                             cause,
-                        } => {
-                            let failed = self.add("ParallelStateFailed", end, None);
-                            return Flow::Failed {
-                                last: failed,
-                                state,
-                                error,
-                                cause,
-                            };
                         }
                     }
+                    None => {
+                        let done = self.add("ParallelStateSucceeded", highest, None);
+                        Flow::Continue(self.exited("Parallel", name, done))
+                    }
                 }
-                let done = self.add("ParallelStateSucceeded", last, None);
-                Flow::Continue(self.exited("Parallel", name, done))
             }
             Step::Map { name, iterations } => {
                 let entered = self.entered("Map", name, previous);
@@ -306,9 +315,11 @@ impl Recorder {
                 let mut last = started;
                 for (index, iteration) in iterations.iter().enumerate() {
                     let details = json!({ "name": name, "index": index });
+                    // Iterations run one after another, each linked to the end of the one
+                    // before it (as a MaxConcurrency 1 Map is, in real histories).
                     let begun = self.add(
                         "MapIterationStarted",
-                        started,
+                        last,
                         Some(("mapIterationStartedEventDetails", details.clone())),
                     );
                     match self.steps(iteration, begun) {

@@ -467,8 +467,9 @@ fn build_run(
                 Some(("executionTimedOutEventDetails", details)),
             );
         }
-        (Some("ABORTED"), result) => {
-            let previous = result.unwrap_or_else(|(last, ..)| last);
+        (Some("ABORTED"), _) => {
+            // StopExecution's event follows nothing: its previousEventId is 0.
+            let previous = 0;
             let details = json!({ "error": "Aborted", "cause": "Stopped by arn:aws:iam::123456789012:user/on-call" });
             recorder.add(
                 "ExecutionAborted",
