@@ -53,23 +53,66 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to a file, never to the terminal the dashboard draws on.
+/// Logs go to a file, never to the terminal the dashboard draws on. The file is private
+/// (0600, in a 0700 directory): it names accounts, pipelines and executions.
 fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
     let dir = paths::log_file_dir();
-    std::fs::create_dir_all(&dir).ok()?;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&dir)
+        .ok()?;
+    let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
+    let file = dir.join("unstick.log");
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(&file)
+        .ok()?;
+    let _ = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600));
     let appender = tracing_appender::rolling::never(dir, "unstick.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("UNSTICK_LOG")
+        .unwrap_or_else(|_| "info".into());
+    // At debug and trace levels the SDK writes request headers, signing material and its
+    // whole config bag, loaded credentials among them (the access key id). Whatever
+    // UNSTICK_LOG asks, those targets say no more than info; signing and credentials
+    // no more than warn. unstick's own targets log what it did instead.
+    for directive in SDK_LOG_CEILINGS {
+        if let Ok(directive) = directive.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
     tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("UNSTICK_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(filter)
         .try_init()
         .ok()?;
     Some(guard)
 }
+
+/// The most the SDK's and HTTP stack's targets may log (see `init_logging`).
+const SDK_LOG_CEILINGS: &[&str] = &[
+    "aws_sigv4=warn",
+    "aws_credential_types=warn",
+    "aws_config=info",
+    "aws_runtime=info",
+    "aws_smithy_runtime=info",
+    "aws_smithy_runtime_api=info",
+    "aws_smithy_http_client=info",
+    "aws_sdk_codepipeline=info",
+    "aws_sdk_sfn=info",
+    "aws_sdk_sts=info",
+    "aws_sdk_sso=info",
+    "aws_sdk_ssooidc=info",
+    "hyper=info",
+    "hyper_util=info",
+    "h2=info",
+    "rustls=info",
+];
 
 /// Connection and display settings; with --demo, starts the emulator first.
 /// What `connect` found wrong but could live with: shown as the first status line.

@@ -130,11 +130,23 @@ impl Lane {
     }
 }
 
+/// A read that keeps failing (not throttled: an HTTP 500, a malformed reply, a denied
+/// resource) is tried again later and later, never in a hot loop: 2 s, 4 s … 60 s.
+#[derive(Debug, Clone, Copy)]
+struct Failing {
+    streak: u32,
+    until: Timestamp,
+}
+
+/// The longest a failing read waits before it is tried again.
+const FAILING_CEILING_SECS: f64 = 60.0;
+
 #[derive(Debug)]
 pub struct Schedule {
     pub intervals: Intervals,
     started: HashMap<Read, Timestamp>,
     in_flight: HashSet<Read>,
+    failing: HashMap<Read, Failing>,
     lanes: HashMap<Quota, Lane>,
     rng: fastrand::Rng,
 }
@@ -171,6 +183,7 @@ impl Schedule {
             intervals,
             started: HashMap::new(),
             in_flight: HashSet::new(),
+            failing: HashMap::new(),
             lanes,
             rng,
         }
@@ -198,7 +211,9 @@ impl Schedule {
                 .started
                 .get(read)
                 .is_none_or(|last| now.duration_since(*last) >= *every);
-            if !is_due {
+            // However soon it is wanted, a failing read waits out its back-off.
+            let backing_off = self.failing.get(read).is_some_and(|f| now < f.until);
+            if !is_due || backing_off {
                 continue;
             }
             let lane = self.lane(read.quota());
@@ -227,6 +242,8 @@ impl Schedule {
     }
 
     pub fn expire_all(&mut self) {
+        // Ctrl-r: the person asks for everything now, failing reads included.
+        self.failing.clear();
         self.started.clear();
         for lane in self.lanes.values_mut() {
             lane.paused_until = None;
@@ -258,11 +275,23 @@ impl Schedule {
                 lane.paused_until = Some(now + SignedDuration::from_secs_f64(ceiling * jitter));
             }
             Outcome::Ok => {
+                self.failing.remove(read);
                 let lane = self.lane(read.quota());
                 lane.throttle_streak = 0;
                 lane.bucket.speed_up();
             }
-            Outcome::Failed => {}
+            Outcome::Failed => {
+                let streak = self.failing.get(read).map_or(1, |f| (f.streak + 1).min(6));
+                let jitter = 0.5 + self.rng.f64() * 0.5;
+                let wait = (2f64.powi(streak as i32)).min(FAILING_CEILING_SECS) * jitter;
+                self.failing.insert(
+                    read.clone(),
+                    Failing {
+                        streak,
+                        until: now + SignedDuration::from_secs_f64(wait),
+                    },
+                );
+            }
         }
     }
 
@@ -379,6 +408,34 @@ mod tests {
             bucket.speed_up();
         }
         assert!((bucket.rate() - 5.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_read_that_keeps_failing_backs_off_instead_of_looping() {
+        let mut schedule = schedule(1000, 1000.0);
+        // Wanted as soon as possible, every tick: as an unread execution on screen is.
+        let wanted = vec![(state("a"), SignedDuration::ZERO)];
+        let mut starts = 0;
+        let mut t = 0.0;
+        while t < 30.0 {
+            for read in schedule.due(at(t), &wanted) {
+                starts += 1;
+                schedule.finished(&read, at(t + 0.05), Outcome::Failed);
+            }
+            t += 0.1;
+        }
+        // 2, 4, 8, 16 s (each 50-100%): a handful of tries in 30 s, not hundreds.
+        assert!((3..=8).contains(&starts), "{starts} starts in 30 s");
+        // Once it works again, it is read at its own pace.
+        let mut t = 100.0;
+        let read = loop {
+            if let Some(read) = schedule.due(at(t), &wanted).pop() {
+                break read;
+            }
+            t += 0.1;
+        };
+        schedule.finished(&read, at(t), Outcome::Ok);
+        assert_eq!(schedule.due(at(t + 0.1), &wanted), vec![state("a")]);
     }
 
     #[test]

@@ -441,3 +441,29 @@ async fn report_shows_control_characters_from_aws_as_escapes() {
     assert!(text.contains("deploy-\\u{202e}dorp"), "{text}");
     assert!(text.contains("Job\\u{001b}[2JFailed"), "{text}");
 }
+
+#[tokio::test]
+async fn the_log_is_private_and_never_holds_credentials_even_at_trace() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let output = run(
+        home.path(),
+        &["report", "--demo"],
+        &[("UNSTICK_LOG", "trace")],
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let dir = home.path().join("state/unstick");
+    let log = std::fs::read_to_string(dir.join("unstick.log")).unwrap();
+    assert!(
+        log.lines().count() > 10,
+        "trace logging wrote little: {log}"
+    );
+    // The demo's credentials: neither the key id nor the secret may be written.
+    for secret in ["AKIDUNSTICKDEMO", "unstick-demo-secret"] {
+        assert!(!log.contains(secret), "{secret} is in the log");
+    }
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir.join("unstick.log")), 0o600);
+    assert_eq!(mode(&dir), 0o700);
+}
