@@ -52,6 +52,23 @@ const KEYS_AND_REGION: [(&str, &str); 3] = [
     ("AWS_REGION", "us-east-1"),
 ];
 
+/// `unstick report` on the built-in emulator running `scenario`.
+async fn report_on(home: &Path, scenario: &serde_json::Value) -> Output {
+    let path = home.join("scenario.json");
+    std::fs::write(&path, scenario.to_string()).unwrap();
+    run(
+        home,
+        &[
+            "report",
+            "--demo",
+            "--demo-scenario",
+            path.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).trim().to_string()
 }
@@ -299,19 +316,7 @@ async fn access_denied_on_one_pipeline_is_reported_and_the_rest_still_are() {
     let mut scenario: serde_json::Value =
         serde_json::from_str(include_str!("../assets/demo-scenario.json")).unwrap();
     scenario["pipelines"][1]["deny"] = serde_json::json!(["GetPipelineState"]);
-    let path = home.path().join("scenario.json");
-    std::fs::write(&path, scenario.to_string()).unwrap();
-    let output = run(
-        home.path(),
-        &[
-            "report",
-            "--demo",
-            "--demo-scenario",
-            path.to_str().unwrap(),
-        ],
-        &[],
-    )
-    .await;
+    let output = report_on(home.path(), &scenario).await;
     assert!(output.status.success(), "{}", stderr(&output));
     let text = String::from_utf8(output.stdout).unwrap();
     let denied = text
@@ -419,19 +424,7 @@ async fn report_shows_control_characters_from_aws_as_escapes() {
             }]
         }]
     });
-    let path = home.path().join("hostile.json");
-    std::fs::write(&path, scenario.to_string()).unwrap();
-    let output = run(
-        home.path(),
-        &[
-            "report",
-            "--demo",
-            "--demo-scenario",
-            path.to_str().unwrap(),
-        ],
-        &[],
-    )
-    .await;
+    let output = report_on(home.path(), &scenario).await;
     assert!(output.status.success(), "{}", stderr(&output));
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
