@@ -56,7 +56,7 @@ fn main() -> ExitCode {
 /// Logs go to a file, never to the terminal the dashboard draws on. The file is private
 /// (0600, in a 0700 directory): it names accounts, pipelines and executions.
 fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     let dir = paths::log_file_dir();
     std::fs::DirBuilder::new()
         .recursive(true)
@@ -64,14 +64,7 @@ fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
         .create(&dir)
         .ok()?;
     let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
-    let file = dir.join("unstick.log");
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(&file)
-        .ok()?;
-    let _ = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600));
+    paths::open_private(&dir.join("unstick.log")).ok()?;
     let appender = tracing_appender::rolling::never(dir, "unstick.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let mut filter = tracing_subscriber::EnvFilter::try_from_env("UNSTICK_LOG")

@@ -1,6 +1,8 @@
 //! Where unstick keeps its files: the XDG state directory ($XDG_STATE_HOME/unstick).
 
-use std::path::PathBuf;
+use std::fs::{self, File, OpenOptions};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
 
 pub fn state_dir() -> PathBuf {
     directories::ProjectDirs::from("", "", "unstick")
@@ -14,4 +16,17 @@ pub fn audit_log() -> PathBuf {
 
 pub fn log_file_dir() -> PathBuf {
     state_dir()
+}
+
+/// Opens `path` for appending, created 0600: the audit log and the diagnostics log name
+/// accounts, pipelines and executions. A file made by something else keeps its bits
+/// when opened, so they are tightened too.
+pub fn open_private(path: &Path) -> std::io::Result<File> {
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)?;
+    file.set_permissions(fs::Permissions::from_mode(0o600))?;
+    Ok(file)
 }

@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use super::*;
-use crate::eligibility::{RedrivePlan, redrive_plan};
+use crate::eligibility::{OwnWrite, Reason, RedrivePlan, RedriveReason, explain_all, redrive_plan};
 
 /// How long a dialog must have been on screen, whole, before a key can answer it.
 pub const ARM_AFTER: Duration = Duration::from_millis(300);
@@ -67,15 +67,31 @@ impl App {
     /// Opens a dialog. Its first line says where the write goes: the account, region and
     /// profile, so that nobody retries production thinking it is staging.
     pub(super) fn ask(&mut self, question: Question, target_account: Option<&str>) {
-        self.next_dialog += 1;
         let mut lines = vec![("Account".to_string(), self.destination(target_account))];
         lines.extend(question.lines);
+        self.open_dialog(
+            question.title,
+            lines,
+            question.warning,
+            OnConfirm::Send(question.on_confirm),
+        );
+    }
+
+    /// Every dialog opens here: a new id, not yet seen, so not yet answerable.
+    fn open_dialog(
+        &mut self,
+        title: String,
+        lines: Vec<(String, String)>,
+        warning: Option<String>,
+        on_confirm: OnConfirm,
+    ) {
+        self.next_dialog += 1;
         self.confirm = Some(Confirm {
             id: self.next_dialog,
-            title: question.title,
+            title,
             lines,
-            warning: question.warning,
-            on_confirm: OnConfirm::Send(question.on_confirm),
+            warning,
+            on_confirm,
             seen: Seen::NotYet,
             no_longer: None,
         });
@@ -208,27 +224,23 @@ impl App {
             .retry_watches
             .values()
             .chain(self.redrive_watches.values())
-            .filter(|w| w.state == crate::eligibility::OwnWrite::OnItsWay)
+            .filter(|w| w.state == OwnWrite::OnItsWay)
             .count();
         if on_its_way == 0 {
             self.should_quit = true;
             return;
         }
-        self.next_dialog += 1;
-        self.confirm = Some(Confirm {
-            id: self.next_dialog,
-            title: "Quit while a write is on its way?".into(),
-            lines: vec![(
+        self.open_dialog(
+            "Quit while a write is on its way?".into(),
+            vec![(
                 "Waiting".into(),
                 format!("{on_its_way} write(s) sent, not yet answered by AWS"),
             )],
-            warning: Some(
+            Some(
                 "If AWS has not answered within a few seconds, the audit log records the outcome as unknown: it may have been applied.".into(),
             ),
-            on_confirm: OnConfirm::Quit,
-            seen: Seen::NotYet,
-            no_longer: None,
-        });
+            OnConfirm::Quit,
+        );
     }
 
     /// After new data: if the open dialog's write is no longer what the rules allow, the
@@ -279,13 +291,8 @@ impl App {
             ));
         }
         let input = self.live_retry_input(&plan.pipeline_name, stage);
-        let now = retry_plan(&input, plan.retry_mode).map_err(|reasons| {
-            reasons
-                .iter()
-                .map(|r| r.explain())
-                .collect::<Vec<_>>()
-                .join("; ")
-        })?;
+        let now = retry_plan(&input, plan.retry_mode)
+            .map_err(|reasons| explain_all(&reasons, Reason::explain))?;
         if now.reruns != plan.reruns || now.overwrites != plan.overwrites {
             return Err(format!(
                 "what would re-run changed since the dialog opened (now: {})",
@@ -299,15 +306,8 @@ impl App {
         let owned = self
             .redrive_input(&plan.execution_arn)
             .ok_or_else(|| "the execution is no longer listed".to_string())?;
-        let now = redrive_plan(&owned.as_input(self.now, self.settings.read_only)).map_err(
-            |reasons| {
-                reasons
-                    .iter()
-                    .map(|r| r.explain())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            },
-        )?;
+        let now = redrive_plan(&owned.as_input(self.now, self.settings.read_only))
+            .map_err(|reasons| explain_all(&reasons, RedriveReason::explain))?;
         if now.redrive_count != plan.redrive_count {
             return Err(format!(
                 "it was redriven since the dialog opened (redrive count {} → {})",

@@ -2,10 +2,10 @@
 //! one command a confirmation sends, and following the execution afterwards.
 
 use super::confirm::Question;
-use super::watch::{Observed, Settled, Watch};
+use super::watch::{self, Observed, Settled, Watch};
 use super::*;
 use crate::action::RedriveReceipt;
-use crate::eligibility::OwnWrite;
+use crate::eligibility::{OwnWrite, RedriveReason, explain_all};
 use crate::eligibility::{RedriveInput, RedrivePlan, redrive_plan, short_id};
 use crate::model::ExecutionStatus;
 
@@ -70,12 +70,8 @@ impl App {
         let verdict = redrive_plan(&owned.as_input(self.now, self.settings.read_only));
         match verdict {
             Err(reasons) => {
-                let why: Vec<String> = reasons.iter().map(|r| r.explain()).collect();
-                let text = format!(
-                    "Cannot redrive {}: {}",
-                    owned.execution.name,
-                    why.join("; ")
-                );
+                let why = explain_all(&reasons, RedriveReason::explain);
+                let text = format!("Cannot redrive {}: {why}", owned.execution.name);
                 self.say(Tone::Warning, text);
             }
             Ok(plan) => {
@@ -135,7 +131,6 @@ impl App {
         result: Result<RedriveReceipt, AwsError>,
     ) -> Vec<Command> {
         let arn = plan.execution_arn.clone();
-        let now = self.now;
         match &result {
             Ok(_) => {
                 self.unanswered_redrives.remove(&arn);
@@ -166,16 +161,7 @@ impl App {
                 );
             }
         }
-        match &result {
-            Err(error) if !error.may_have_arrived => {
-                self.redrive_watches.remove(&arn);
-            }
-            _ => {
-                if let Some(watch) = self.redrive_watches.get_mut(&arn) {
-                    watch.answered(result.is_ok(), now);
-                }
-            }
-        }
+        watch::answer(&mut self.redrive_watches, &arn, &result, self.now);
         // Either way the execution has news: read it now, even before the bucket allows.
         self.schedule.expire(&Read::ExecutionHistory(arn.clone()));
         let mut commands = self.poll();

@@ -2,9 +2,9 @@
 //! confirmation sends, and following the stage afterwards.
 
 use super::confirm::Question;
-use super::watch::{Observed, Settled, Watch};
+use super::watch::{self, Observed, Settled, Watch};
 use super::*;
-use crate::eligibility::OwnWrite;
+use crate::eligibility::{OwnWrite, Reason, explain_all};
 
 impl App {
     /// What the retry rules need for one stage, gathered from the model.
@@ -51,8 +51,8 @@ impl App {
             .map(str::to_string);
         match verdict {
             Err(reasons) => {
-                let why: Vec<String> = reasons.iter().map(|r| r.explain()).collect();
-                let text = format!("Cannot retry {stage_name}: {}", why.join("; "));
+                let why = explain_all(&reasons, Reason::explain);
+                let text = format!("Cannot retry {stage_name}: {why}");
                 self.say(Tone::Warning, text);
             }
             Ok(plan) => {
@@ -142,18 +142,7 @@ impl App {
                 self.say(Tone::Failed, format!("Retry of {target} failed: {error}"));
             }
         }
-        let now = self.now;
-        match &result {
-            // Refused: nothing happened, nothing to follow.
-            Err(error) if !error.may_have_arrived => {
-                self.retry_watches.remove(&key);
-            }
-            _ => {
-                if let Some(watch) = self.retry_watches.get_mut(&key) {
-                    watch.answered(result.is_ok(), now);
-                }
-            }
-        }
+        watch::answer(&mut self.retry_watches, &key, &result, self.now);
         // Either way the stage has news: read it now, even before the bucket allows.
         let read = Read::State(plan.pipeline_name);
         let mut commands = self.poll();

@@ -7,8 +7,11 @@
 //! has stopped. A write whose answer was lost is settled the same way, or, when a while
 //! of fresh reads shows no sign of it, taken as not applied.
 
+use std::collections::BTreeMap;
+
 use jiff::{SignedDuration, Timestamp};
 
+use crate::aws::AwsError;
 use crate::eligibility::OwnWrite;
 
 /// Reads in the first seconds after an answer may predate the write: an ended effect
@@ -98,6 +101,26 @@ impl Watch {
             true if age >= NO_SIGN => Some(Settled::NoSign),
             false if age >= NEVER_SHOWN => Some(Settled::NeverShown),
             _ => None,
+        }
+    }
+}
+
+/// Folds AWS's answer to the write followed under `key`: a refusal means nothing
+/// happened, so there is nothing to follow; an acceptance, or no answer, is followed.
+pub fn answer<K: Ord, T>(
+    watches: &mut BTreeMap<K, Watch>,
+    key: &K,
+    result: &Result<T, AwsError>,
+    now: Timestamp,
+) {
+    match result {
+        Err(error) if !error.may_have_arrived => {
+            watches.remove(key);
+        }
+        _ => {
+            if let Some(watch) = watches.get_mut(key) {
+                watch.answered(result.is_ok(), now);
+            }
         }
     }
 }

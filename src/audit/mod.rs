@@ -5,9 +5,8 @@ mod write;
 
 pub use write::{Audited, Identity, InFlight, Write};
 
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::Write as _;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -65,13 +64,7 @@ impl AuditLog {
         if let Some(dir) = self.path.parent() {
             fs::create_dir_all(dir)?;
         }
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(0o600)
-            .open(&self.path)?;
-        // A file made by something else keeps its bits; tighten them.
-        file.set_permissions(fs::Permissions::from_mode(0o600))?;
+        let mut file = crate::paths::open_private(&self.path)?;
         let mut line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
         line.push(b'\n');
         file.write_all(&line)?;
@@ -200,7 +193,9 @@ mod tests {
         assert_eq!(text.lines().count(), 2);
         let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
         assert_eq!(first["operation"], "RetryStageExecution");
-        let mode = fs::metadata(log.path()).unwrap().permissions().mode() & 0o777;
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &fs::metadata(log.path()).unwrap().permissions(),
+        ) & 0o777;
         assert_eq!(mode, 0o600);
     }
 }

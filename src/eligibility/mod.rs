@@ -9,6 +9,11 @@ pub use own_write::OwnWrite;
 pub use redrive::*;
 pub use retry::*;
 
+/// Every reason a write is refused, in one line: "first; second".
+pub fn explain_all<R>(reasons: &[R], explain: impl Fn(&R) -> String) -> String {
+    reasons.iter().map(explain).collect::<Vec<_>>().join("; ")
+}
+
 /// Execution ids are UUIDs; eight characters are enough to tell them apart on screen.
 pub fn short_id(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
