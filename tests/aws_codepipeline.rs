@@ -412,3 +412,98 @@ async fn emulator_plays_out_a_retry_that_fails_again() {
         "a failed retry does not go on"
     );
 }
+
+/// The row of `name` in the pipelines list, as drawn at 140 columns.
+fn pipeline_row(app: &unstick::app::App, name: &str) -> String {
+    screen_text(app, 140, 30)
+        .lines()
+        .find(|line| line.contains(name))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_failed_refresh_keeps_the_pipelines_own_error_marked_stale_until_it_recovers() {
+    let emulator = demo_emulator().await;
+    let clients = clients_for(&emulator).await;
+    let mut app = loaded_app(&emulator, false).await;
+    let read = unstick::action::Read::State("checkout-web".into());
+    let row = pipeline_row(&app, "checkout-web");
+    assert!(row.contains("Failed") && row.contains("JobFailed"), "{row}");
+
+    for fault in [Fault::ServerError, Fault::Throttle] {
+        emulator.inject(Some("GetPipelineState"), fault, 1);
+        load(&mut app, &clients, read.clone()).await;
+        let row = pipeline_row(&app, "checkout-web");
+        assert!(
+            row.contains("✗ Failed") && row.contains("⚠ JobFailed (stale)"),
+            "{row}"
+        );
+    }
+    // The endpoint answers again: the row is the pipeline's own again, with no mark.
+    load(&mut app, &clients, read).await;
+    let row = pipeline_row(&app, "checkout-web");
+    assert!(row.contains("JobFailed") && !row.contains("stale"), "{row}");
+}
+
+#[tokio::test]
+async fn replies_without_fields_aws_always_sends_are_unknown_never_healthy() {
+    let emulator = demo_emulator().await;
+    let clients = clients_for(&emulator).await;
+    // docs-site is healthy in the demo; none of these replies says how it is doing.
+    let healthy = "docs-site";
+    let read = unstick::action::Read::State(healthy.into());
+    let unknown_in_report = |app: &unstick::app::App| {
+        let report = unstick::report::build(app, t0());
+        let entry = report
+            .pipelines
+            .iter()
+            .find(|p| p.pipeline_name == healthy)
+            .expect("a pipeline in an unknown state is in the report");
+        assert_eq!(entry.status, "Unknown");
+        entry.error.clone().expect("with the reason")
+    };
+
+    // A status word this build does not know is not taken for success.
+    let mut app = loaded_app(&emulator, false).await;
+    assert!(pipeline_row(&app, healthy).contains("Succeeded"));
+    emulator.inject(
+        Some("GetPipelineState"),
+        Fault::Edit {
+            path: "stageStates.*.latestExecution.status".into(),
+            value: Some(serde_json::json!("Paused")),
+        },
+        1,
+    );
+    load(&mut app, &clients, read.clone()).await;
+    let row = pipeline_row(&app, healthy);
+    assert!(
+        row.contains("? Unknown") && row.contains("\"Paused\""),
+        "{row}"
+    );
+    assert!(unknown_in_report(&app).contains("Paused"));
+
+    // Fields left out: the stages, or a stage's status (which the SDK cannot read).
+    for missing in ["stageStates", "stageStates.*.latestExecution.status"] {
+        emulator.inject(Some("GetPipelineState"), Fault::leave_out(missing), 1);
+        let error = clients.pipelines.pipeline_state(healthy).await.unwrap_err();
+        assert_eq!(
+            error.kind,
+            ErrorKind::Malformed,
+            "{missing}: {}",
+            error.message
+        );
+
+        // Never read well: the row says so, and the report lists it as Unknown.
+        let mut app = loaded_app(&emulator, false).await;
+        app.model.states.remove(healthy);
+        emulator.inject(Some("GetPipelineState"), Fault::leave_out(missing), 1);
+        load(&mut app, &clients, read.clone()).await;
+        let row = pipeline_row(&app, healthy);
+        assert!(
+            row.contains("⚠ error") && !row.contains("Succeeded"),
+            "{row}"
+        );
+        assert!(!unknown_in_report(&app).is_empty());
+    }
+}

@@ -10,7 +10,7 @@ use common::*;
 use unstick::aws::{ErrorKind, SfnClient};
 use unstick::emulator::{ApiError, EmulatorOptions, Fault, Scenario};
 use unstick::model::{
-    ExecutionStatus, MachineType, PathStep, RedriveStatus, StatusFilter, find_failure,
+    ExecutionStatus, MachineType, PathStep, RedriveStatus, StatusFilter, StatusLook, find_failure,
 };
 
 const ARN: &str = "arn:aws:states:us-east-1:123456789012";
@@ -382,4 +382,46 @@ async fn a_5xx_may_have_arrived_and_a_refused_connection_did_not() {
     let unsent = dead.redrive(&arn, "t-dead").await.unwrap_err();
     assert_eq!(unsent.kind, ErrorKind::Unreachable);
     assert!(!unsent.may_have_arrived, "{unsent:?}");
+}
+
+#[tokio::test]
+async fn an_execution_without_a_status_is_unknown_never_healthy() {
+    let emulator = demo_emulator().await;
+    let clients = clients_for(&emulator).await;
+    let mut app = loaded_app(&emulator, false).await;
+    let arn = execution("order-fulfilment", "order-58211");
+    emulator.inject(
+        Some("ListExecutions"),
+        Fault::leave_out("executions.*.status"),
+        1,
+    );
+    let read = unstick::action::Read::Executions {
+        machine: machine("order-fulfilment"),
+        filter: StatusFilter::Failed,
+    };
+    load(&mut app, &clients, read).await;
+    emulator.inject(Some("DescribeExecution"), Fault::leave_out("status"), 1);
+    load(
+        &mut app,
+        &clients,
+        unstick::action::Read::DescribeExecution(arn.clone()),
+    )
+    .await;
+    let shown = app.model.sfn.execution(&arn).unwrap();
+    assert_eq!(shown.status.word(), "no status");
+    app.update(key(ratatui::crossterm::event::KeyCode::Tab));
+    let screen = screen_text(&app, 120, 30);
+    let row = screen.lines().find(|l| l.contains("order-58211")).unwrap();
+    assert!(row.contains("? no status"), "{row}");
+    // Not redrivable on a status nobody knows, and the report says what AWS sent.
+    let input = app.redrive_input(&arn).unwrap();
+    let refused = unstick::eligibility::redrive_plan(&input.as_input(t0(), false)).unwrap_err();
+    assert!(!refused.is_empty());
+    let report = unstick::report::build(&app, t0());
+    let entry = report
+        .executions
+        .iter()
+        .find(|e| e.execution_arn == arn)
+        .unwrap();
+    assert_eq!(entry.status, "no status");
 }

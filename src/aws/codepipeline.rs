@@ -53,6 +53,14 @@ impl PipelineClient {
             .send()
             .await
             .map_err(|e| from_sdk(e, "codepipeline:GetPipelineState"))?;
+        // AWS always sends the stages (every pipeline has at least two); a reply without
+        // them says nothing about the pipeline, and must not read as "all is well".
+        if out.stage_states.is_none() {
+            return Err(AwsError::new(
+                super::ErrorKind::Malformed,
+                "GetPipelineState replied without stageStates: state unknown",
+            ));
+        }
         Ok(PipelineState {
             pipeline_name: out.pipeline_name().unwrap_or(name).to_string(),
             pipeline_version: out.pipeline_version(),

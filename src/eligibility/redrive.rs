@@ -44,6 +44,8 @@ pub enum RedriveReason {
     ReadOnly,
     Express,
     Running { status: String },
+    /// A status AWS left out, or one this build does not know: nothing to judge by.
+    StatusUnclear { status: String },
     Succeeded,
     OwnWrite { write: OwnWrite },
     WindowClosed { stopped: Timestamp },
@@ -59,6 +61,9 @@ impl RedriveReason {
             Self::ReadOnly => "read-only mode: writes are disabled (--read-only)".into(),
             Self::Express => "EXPRESS state machines cannot be redriven".into(),
             Self::Running { status } => format!("the execution is {status}, not stopped"),
+            Self::StatusUnclear { status } => format!(
+                "the execution's status is \"{status}\", which says nothing sure: read it again (Ctrl-r)"
+            ),
             Self::Succeeded => "the execution succeeded: there is nothing to redrive".into(),
             Self::OwnWrite { write } => write.explain("redrive"),
             Self::WindowClosed { stopped } => format!(
@@ -115,6 +120,9 @@ pub fn redrive_plan(input: &RedriveInput) -> Result<RedrivePlan, Vec<RedriveReas
                 status: execution.status.word().to_string(),
             })
         }
+        ExecutionStatus::Other(ref status) => reasons.push(RedriveReason::StatusUnclear {
+            status: status.clone(),
+        }),
         _ => {}
     }
     if let Some(write) = input.own_write {

@@ -20,6 +20,53 @@ pub enum Fault {
     /// Carry the request out, then hold the reply this long: to a client with a shorter
     /// timeout, a write that was applied but whose answer was lost.
     LoseReply(Duration),
+    /// Answer, with the field at `path` (dot-separated, `*` for every element of a list)
+    /// set to `value`, or left out when `value` is None: a reply AWS would never send.
+    Edit {
+        path: String,
+        value: Option<serde_json::Value>,
+    },
+}
+
+impl Fault {
+    /// Leaves the field at `path` out of the reply.
+    pub fn leave_out(path: &str) -> Self {
+        Self::Edit {
+            path: path.to_string(),
+            value: None,
+        }
+    }
+}
+
+/// Applies an `Edit` to a reply body.
+pub fn edit(body: &mut serde_json::Value, path: &str, value: &Option<serde_json::Value>) {
+    let (head, rest) = match path.split_once('.') {
+        Some((head, rest)) => (head, Some(rest)),
+        None => (path, None),
+    };
+    let children: Vec<&mut serde_json::Value> = match (head, body) {
+        ("*", serde_json::Value::Array(items)) => items.iter_mut().collect(),
+        (key, serde_json::Value::Object(map)) => match rest {
+            Some(_) => map.get_mut(key).into_iter().collect(),
+            None => {
+                match value {
+                    Some(value) => {
+                        map.insert(key.to_string(), value.clone());
+                    }
+                    None => {
+                        map.remove(key);
+                    }
+                }
+                return;
+            }
+        },
+        _ => return,
+    };
+    if let Some(rest) = rest {
+        for child in children {
+            edit(child, rest, value);
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -69,5 +116,22 @@ mod tests {
         assert_eq!(faults.take("GetPipelineState"), Some(Fault::Throttle));
         assert_eq!(faults.take("GetPipelineState"), Some(Fault::Throttle));
         assert_eq!(faults.take("GetPipelineState"), None);
+    }
+
+    #[test]
+    fn edits_reach_into_lists() {
+        let mut body = serde_json::json!({
+            "executions": [{"name": "a", "status": "FAILED"}, {"name": "b", "status": "FAILED"}],
+            "nextToken": "t"
+        });
+        edit(&mut body, "executions.*.status", &None);
+        edit(&mut body, "nextToken", &Some(serde_json::json!("again")));
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "executions": [{"name": "a"}, {"name": "b"}],
+                "nextToken": "again"
+            })
+        );
     }
 }

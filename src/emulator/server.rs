@@ -202,7 +202,7 @@ async fn handle(State(emulator): State<Emulator>, headers: HeaderMap, body: Byte
         }
         Some(Fault::Error(error)) => return reply(content_type, Err(error)),
         Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
-        Some(Fault::LoseReply(_)) | None => {}
+        Some(Fault::LoseReply(_) | Fault::Edit { .. }) | None => {}
     }
     let allowed = lock(&inner.bucket)
         .as_mut()
@@ -226,9 +226,17 @@ async fn handle(State(emulator): State<Emulator>, headers: HeaderMap, body: Byte
             format!("unknown target '{target}'"),
         )),
     };
-    if let Some(Fault::LoseReply(hold)) = fault {
-        tokio::time::sleep(hold).await;
-    }
+    let result = match (fault, result) {
+        (Some(Fault::LoseReply(hold)), result) => {
+            tokio::time::sleep(hold).await;
+            result
+        }
+        (Some(Fault::Edit { path, value }), Ok(mut body)) => {
+            super::faults::edit(&mut body, &path, &value);
+            Ok(body)
+        }
+        (_, result) => result,
+    };
     reply(content_type, result)
 }
 

@@ -27,6 +27,9 @@ pub struct Overview {
     pub running_stage: Option<String>,
     pub last_change: Option<Timestamp>,
     pub disabled_transitions: Vec<String>,
+    /// Why the state read does not say how the pipeline is doing (a stage status AWS
+    /// left out, or one this build does not know): it is then Unknown, never healthy.
+    pub unclear: Option<String>,
 }
 
 pub fn overview(state: Option<&PipelineState>) -> Overview {
@@ -38,6 +41,7 @@ pub fn overview(state: Option<&PipelineState>) -> Overview {
         running_stage: None,
         last_change: None,
         disabled_transitions: Vec::new(),
+        unclear: None,
     };
     let Some(state) = state else {
         return view;
@@ -69,6 +73,9 @@ pub fn overview(state: Option<&PipelineState>) -> Overview {
             Some(StageStatus::Stopped) if view.health == Health::Healthy => {
                 view.health = Health::Stopped;
             }
+            Some(StageStatus::Other(word)) if view.unclear.is_none() => {
+                view.unclear = Some(unclear_status(&stage.stage_name, word));
+            }
             _ => {}
         }
     }
@@ -76,8 +83,18 @@ pub fn overview(state: Option<&PipelineState>) -> Overview {
         view.health = Health::Failed;
     } else if view.running_stage.is_some() {
         view.health = Health::InProgress;
+    } else if view.unclear.is_some() {
+        view.health = Health::Unknown;
     }
     view
+}
+
+fn unclear_status(stage: &str, word: &str) -> String {
+    if word.is_empty() || word == super::status::NO_STATUS {
+        format!("{stage}: AWS sent no status")
+    } else {
+        format!("{stage}: unknown status \"{word}\"")
+    }
 }
 
 /// Failed first, then in progress, then the rest; within a group the most recent change
@@ -172,5 +189,24 @@ mod tests {
         };
         assert_eq!(overview(Some(&state)).health, Health::InProgress);
         assert_eq!(overview(None).health, Health::Unknown);
+    }
+
+    #[test]
+    fn a_stage_without_a_status_is_unknown_never_healthy() {
+        let state = PipelineState {
+            pipeline_name: "p".into(),
+            pipeline_version: Some(1),
+            stages: vec![
+                stage("Source", Some("Succeeded"), &[("S", "Succeeded", None)]),
+                stage("Build", Some(""), &[("B", "Succeeded", None)]),
+            ],
+        };
+        let view = overview(Some(&state));
+        assert_eq!(view.health, Health::Unknown);
+        assert_eq!(view.unclear.as_deref(), Some("Build: AWS sent no status"));
+        // A failure elsewhere is still a failure.
+        let mut failed = state.clone();
+        failed.stages[0] = stage("Source", Some("Failed"), &[("S", "Failed", Some("E"))]);
+        assert_eq!(overview(Some(&failed)).health, Health::Failed);
     }
 }

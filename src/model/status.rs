@@ -22,6 +22,14 @@ pub trait StatusLook {
     fn tone(&self) -> Tone;
 }
 
+/// What a status reads when AWS left it out of a reply (the SDK then hands over an
+/// empty word): shown as such, never taken for a known state.
+pub const NO_STATUS: &str = "no status";
+
+/// The word the SDK puts in a required status that a reply left out, rather than fail
+/// the whole reply.
+const SDK_FILLED_IN: &str = "no value was set";
+
 macro_rules! aws_status {
     ($(#[$doc:meta])* $name:ident { $($variant:ident $word:literal => $glyph:literal, $tone:ident;)* }) => {
         $(#[$doc])*
@@ -36,6 +44,7 @@ macro_rules! aws_status {
             pub fn parse(word: &str) -> Self {
                 match word {
                     $($word => Self::$variant,)*
+                    "" | SDK_FILLED_IN => Self::Other(NO_STATUS.to_string()),
                     other => Self::Other(other.to_string()),
                 }
             }
@@ -133,5 +142,7 @@ mod tests {
         assert_eq!(status.word(), "Paused");
         assert_eq!(status.tone(), Tone::Warning);
         assert_eq!(StageStatus::parse("Failed"), StageStatus::Failed);
+        assert_eq!(ExecutionStatus::parse("").word(), NO_STATUS);
+        assert_eq!(ExecutionStatus::parse(SDK_FILLED_IN).word(), NO_STATUS);
     }
 }

@@ -98,8 +98,13 @@ pub fn build(app: &App, now: Timestamp) -> Report {
     for name in model.pipeline_names() {
         let tracked = model.states.get(name);
         let state = tracked.and_then(|t| t.data.as_ref());
-        let error = tracked.and_then(|t| t.error()).map(str::to_string);
-        let health = overview(state).health;
+        let view = overview(state);
+        // A read that failed, or a state that does not say how the pipeline is doing.
+        let error = tracked
+            .and_then(|t| t.error())
+            .map(str::to_string)
+            .or(view.unclear);
+        let health = view.health;
         if health != Health::Failed && error.is_none() {
             continue;
         }
@@ -149,7 +154,7 @@ pub fn build(app: &App, now: Timestamp) -> Report {
         pipelines.push(PipelineReport {
             pipeline_name: name.to_string(),
             pipeline_version: state.and_then(|s| s.pipeline_version),
-            status: if state.is_some() {
+            status: if health == Health::Failed {
                 "Failed".into()
             } else {
                 "Unknown".into()

@@ -62,8 +62,10 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .map(|row| {
             let view = &row.overview;
             let (glyph, word, tone) = health_look(view.health);
-            let (status, status_tone) = match (row.error, view.health) {
-                (Some(_), Health::Unknown) => ("⚠ error".to_string(), Tone::Warning),
+            let has_data = app.model.state(row.name).is_some();
+            let (status, status_tone) = match (row.error, view.health, has_data) {
+                (Some(_), Health::Unknown, false) => ("⚠ error".to_string(), Tone::Warning),
+                (_, Health::Unknown, true) => ("? Unknown".to_string(), Tone::Warning),
                 _ => (format!("{glyph} {word}"), tone),
             };
             let stage = view
@@ -71,13 +73,24 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 .clone()
                 .or_else(|| view.running_stage.clone())
                 .unwrap_or_default();
-            let detail = match (row.error, &view.error_code) {
-                (Some(error), _) => error.to_string(),
-                (None, Some(code)) => code.clone(),
-                (None, None) if !view.disabled_transitions.is_empty() => {
-                    format!("⇣ transition off: {}", view.disabled_transitions.join(", "))
-                }
-                _ => String::new(),
+            // A refresh that failed keeps what was last known (the failing pipeline's own
+            // error code) and marks it stale; the read error replaces it only when
+            // nothing was ever read.
+            let known = match (&view.error_code, &view.unclear) {
+                (Some(code), _) => Some(code.clone()),
+                (None, Some(reason)) => Some(reason.clone()),
+                (None, None) if !view.disabled_transitions.is_empty() => Some(format!(
+                    "⇣ transition off: {}",
+                    view.disabled_transitions.join(", ")
+                )),
+                _ => None,
+            };
+            let detail = match (row.error, known) {
+                (Some(error), _) if !has_data => error.to_string(),
+                (Some(error), None) => format!("⚠ stale: {error}"),
+                (Some(_), Some(known)) => format!("⚠ {known} (stale)"),
+                (None, Some(known)) => known,
+                (None, None) => String::new(),
             };
             let changed = view
                 .last_change
