@@ -123,9 +123,18 @@ async fn main() {
     // Step Functions: the longest history a redrive still allows, read and searched.
     let arn = "arn:aws:states:us-east-1:123456789012:execution:event-replay:replay-long";
     let started = Instant::now();
-    let events = clients.sfn.execution_history(arn).await.unwrap();
+    // Paced like the dashboard: pages after the first wait for Step Functions tokens.
+    let events = unstick::paging::every_page(
+        &app.schedule.buckets(),
+        unstick::action::Quota::StepFunctions,
+        unstick::paging::HISTORY,
+        |token| clients.sfn.execution_history(arn, token),
+    )
+    .await
+    .unwrap()
+    .items;
     row(
-        "read a 25,000-event history (25 pages)",
+        "read a 25,000-event history (25 pages, paced)",
         started.elapsed(),
         &format!("{} events", events.len()),
     );
@@ -159,11 +168,57 @@ async fn main() {
         "per frame",
     );
 
+    // A 10 MB cause and a 10 MB action error message on screen: AWS documents far less
+    // (32,768 characters for a cause), but a broken or hostile source can send it.
+    let huge = format!("{{\"errorMessage\": \"{}\"}}", "x".repeat(10 << 20));
+    let rss_before_huge = rss_kib();
+    emulator.inject(
+        Some("DescribeExecution"),
+        emulator::Fault::Edit {
+            path: "cause".into(),
+            value: Some(json!(huge)),
+        },
+        1,
+    );
+    runner::load_execution(&mut app, &clients, arn, now).await;
+    row(
+        "draw an execution with a 10 MB cause, 80×24",
+        frame_time(&app, 80, 24),
+        "per frame",
+    );
+    emulator.inject(
+        Some("GetPipelineState"),
+        emulator::Fault::Edit {
+            path: "stageStates.*.actionStates.*.latestExecution.errorDetails.message".into(),
+            value: Some(json!(huge)),
+        },
+        1,
+    );
+    let read = Read::State("pipeline-0005".into());
+    let result = runner::fetch(&clients, &app.schedule.buckets(), &read).await;
+    app.update(Action::Loaded {
+        read,
+        at: now,
+        result,
+    });
+    app.ui.view = unstick::app::View::Pipeline("pipeline-0005".into());
+    row(
+        "draw a pipeline with a 10 MB message, 80×24",
+        frame_time(&app, 80, 24),
+        "per frame",
+    );
+    let rss_huge = rss_kib();
+
     println!();
     println!("{:<46} {:>10} KiB", "resident memory at start", rss_start);
     println!(
         "{:<46} {:>10} KiB",
         "after reading everything (emulator included)", rss_loaded
+    );
+    println!(
+        "{:<46} {:>10} KiB",
+        "growth from two 10 MB strings on screen",
+        rss_huge.saturating_sub(rss_before_huge)
     );
     // The dashboard's first full picture is the list plus one state per pipeline, paced
     // by the scheduler's token bucket (8 req/s unless AWS throttles).
@@ -177,14 +232,16 @@ async fn main() {
 fn frame_time(app: &App, width: u16, height: u16) -> Duration {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let theme = Theme::new(true);
-    let rounds = 500;
+    // Up to 500 frames, or two seconds' worth when frames are slow.
     let started = Instant::now();
-    for _ in 0..rounds {
+    let mut rounds = 0;
+    while rounds < 500 && started.elapsed() < Duration::from_secs(2) {
         terminal
             .draw(|frame| {
                 ui::render(app, &theme, frame);
             })
             .unwrap();
+        rounds += 1;
     }
     started.elapsed() / rounds
 }

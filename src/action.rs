@@ -5,6 +5,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::aws::AwsError;
 use crate::eligibility::{RedrivePlan, RetryPlan};
+use crate::model::Paged;
 use crate::model::{
     ActionRun, CallerIdentity, Execution, ExecutionDetail, ExecutionHistory, MapRun, StateMachine,
     StatusFilter,
@@ -153,6 +154,23 @@ pub enum Quota {
 }
 
 impl Read {
+    /// The read in a few words, for a status line.
+    pub fn describe(&self) -> String {
+        let last = |arn: &str| arn.rsplit(':').next().unwrap_or(arn).to_string();
+        match self {
+            Read::CallerIdentity => "Account".into(),
+            Read::ListPipelines => "Listing pipelines".into(),
+            Read::State(name) | Read::Structure(name) | Read::PipelineHistory(name) => name.clone(),
+            Read::PipelineExecution { pipeline, id } | Read::ActionRuns { pipeline, id } => {
+                format!("{pipeline} execution {id}")
+            }
+            Read::StateMachines => "Listing state machines".into(),
+            Read::Executions { machine, .. } => format!("Executions of {}", last(machine)),
+            Read::DescribeExecution(arn) | Read::MapRuns(arn) => last(arn),
+            Read::ExecutionHistory(arn) => format!("History of {}", last(arn)),
+        }
+    }
+
     pub fn quota(&self) -> Quota {
         match self {
             Read::CallerIdentity => Quota::Sts,
@@ -174,17 +192,31 @@ impl Read {
 #[derive(Debug, Clone)]
 pub enum Payload {
     Identity(CallerIdentity),
-    Pipelines(Vec<PipelineSummary>),
+    Pipelines(Paged<PipelineSummary>),
     State(PipelineState),
     Structure(PipelineStructure),
     PipelineHistory(Vec<PipelineExecution>),
     PipelineExecution(PipelineExecution),
-    ActionRuns(Vec<ActionRun>),
-    StateMachines(Vec<StateMachine>),
+    ActionRuns(Paged<ActionRun>),
+    StateMachines(Paged<StateMachine>),
     Executions(Vec<Execution>),
     ExecutionDetail(ExecutionDetail),
     ExecutionHistory(ExecutionHistory),
-    MapRuns(Vec<MapRun>),
+    MapRuns(Paged<MapRun>),
+}
+
+impl Payload {
+    /// Why a listing stopped before AWS's last page, if it did.
+    pub fn cut(&self) -> Option<&str> {
+        match self {
+            Payload::Pipelines(paged) => paged.cut.as_deref(),
+            Payload::ActionRuns(paged) => paged.cut.as_deref(),
+            Payload::StateMachines(paged) => paged.cut.as_deref(),
+            Payload::MapRuns(paged) => paged.cut.as_deref(),
+            Payload::ExecutionHistory(history) => history.cut.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,7 @@ pub mod eligibility;
 pub mod emulator;
 pub mod keymap;
 pub mod model;
+pub mod paging;
 pub mod paths;
 pub mod poller;
 pub mod report;

@@ -201,7 +201,13 @@ async fn dashboard(global: GlobalArgs) -> color_eyre::Result<ExitCode> {
     if let Some(problem) = problem {
         app.report_problem(&problem.message);
     }
-    let runner = Runner::new(clients, sender.clone(), audit, identity);
+    let runner = Runner::new(
+        clients,
+        sender.clone(),
+        audit,
+        identity,
+        app.schedule.buckets(),
+    );
     let stopped_by = tui::run(app, Theme::from_env(), runner, sender, inbox).await?;
     // As shells expect of a process a signal ended: 128 + the signal's number.
     Ok(stopped_by.map_or(ExitCode::SUCCESS, |signal| {

@@ -12,7 +12,9 @@ use crate::action::{Action, Command, Payload, Read, RedriveReceipt, RetryReceipt
 use crate::app::App;
 use crate::audit::{AuditLog, Audited, InFlight, Write};
 use crate::aws::{AwsError, Clients};
-use crate::model::{ExecutionHistory, MachineType, StatusFilter};
+use crate::model::{ExecutionHistory, MachineType, Paged, StatusFilter};
+use crate::paging;
+use crate::poller::Buckets;
 
 pub use crate::audit::Identity;
 
@@ -27,6 +29,8 @@ pub struct Runner {
     audit: Arc<AuditLog>,
     identity: Identity,
     writes: Arc<InFlight>,
+    /// The schedule's buckets: the later pages of a listing wait their turn in them.
+    buckets: Buckets,
 }
 
 impl Runner {
@@ -35,6 +39,7 @@ impl Runner {
         actions: UnboundedSender<Action>,
         audit: Arc<AuditLog>,
         identity: Identity,
+        buckets: Buckets,
     ) -> Self {
         Self {
             clients,
@@ -43,6 +48,7 @@ impl Runner {
             audit,
             identity,
             writes: Arc::new(InFlight::default()),
+            buckets,
         }
     }
 
@@ -88,7 +94,7 @@ impl Runner {
                     let Ok(_permit) = runner.permits.acquire().await else {
                         return;
                     };
-                    let result = fetch(&runner.clients, &read).await;
+                    let result = fetch(&runner.clients, &runner.buckets, &read).await;
                     let _ = runner.actions.send(Action::Loaded {
                         read,
                         at: Timestamp::now(),
@@ -152,12 +158,21 @@ impl Runner {
     }
 }
 
-pub async fn fetch(clients: &Clients, read: &Read) -> Result<Payload, AwsError> {
+/// Reads one thing. A listing's pages after the first wait their turn in `buckets`.
+pub async fn fetch(clients: &Clients, buckets: &Buckets, read: &Read) -> Result<Payload, AwsError> {
     let pipelines = &clients.pipelines;
     let sfn = &clients.sfn;
+    let quota = read.quota();
     Ok(match read {
         Read::CallerIdentity => Payload::Identity(clients.sts.caller_identity().await?),
-        Read::ListPipelines => Payload::Pipelines(pipelines.list_pipelines().await?),
+        Read::ListPipelines => {
+            let mut listed = paging::every_page(buckets, quota, paging::PIPELINES, |token| {
+                pipelines.list_pipelines(token)
+            })
+            .await?;
+            paging::first_of_each(&mut listed, |p| p.name.clone());
+            Payload::Pipelines(listed)
+        }
         Read::State(name) => Payload::State(pipelines.pipeline_state(name).await?),
         Read::Structure(name) => Payload::Structure(pipelines.pipeline_structure(name).await?),
         Read::PipelineHistory(name) => {
@@ -166,10 +181,20 @@ pub async fn fetch(clients: &Clients, read: &Read) -> Result<Payload, AwsError> 
         Read::PipelineExecution { pipeline, id } => {
             Payload::PipelineExecution(pipelines.pipeline_execution(pipeline, id).await?)
         }
-        Read::ActionRuns { pipeline, id } => {
-            Payload::ActionRuns(pipelines.action_executions(pipeline, id).await?)
+        Read::ActionRuns { pipeline, id } => Payload::ActionRuns(
+            paging::every_page(buckets, quota, paging::ACTION_RUNS, |token| {
+                pipelines.action_executions(pipeline, id, token)
+            })
+            .await?,
+        ),
+        Read::StateMachines => {
+            let mut listed = paging::every_page(buckets, quota, paging::STATE_MACHINES, |token| {
+                sfn.list_state_machines(token)
+            })
+            .await?;
+            paging::first_of_each(&mut listed, |m| m.state_machine_arn.clone());
+            Payload::StateMachines(listed)
         }
-        Read::StateMachines => Payload::StateMachines(sfn.list_state_machines().await?),
         // Small pages: the newest failures are what matters, and the quota is tight.
         Read::Executions { machine, filter } => {
             Payload::Executions(sfn.list_executions(machine, *filter, 25).await?)
@@ -178,15 +203,34 @@ pub async fn fetch(clients: &Clients, read: &Read) -> Result<Payload, AwsError> 
             Payload::ExecutionDetail(sfn.describe_execution(arn).await?)
         }
         Read::ExecutionHistory(arn) => {
-            let events = sfn.execution_history(arn).await?;
-            Payload::ExecutionHistory(ExecutionHistory::from_events(&events))
+            let mut events = paging::every_page(buckets, quota, paging::HISTORY, |token| {
+                sfn.execution_history(arn, token)
+            })
+            .await?;
+            paging::first_of_each(&mut events, |e| e.id);
+            Payload::ExecutionHistory(ExecutionHistory::from_events(&events.items, events.cut))
         }
-        Read::MapRuns(arn) => Payload::MapRuns(sfn.map_runs(arn).await?),
+        Read::MapRuns(arn) => {
+            let mut listed = paging::every_page(buckets, quota, paging::MAP_RUNS, |token| {
+                sfn.list_map_runs(arn, token)
+            })
+            .await?;
+            paging::first_of_each(&mut listed, String::clone);
+            let mut runs = Vec::new();
+            for map_run_arn in &listed.items {
+                buckets.take_turn(quota).await;
+                runs.push(sfn.describe_map_run(map_run_arn).await?);
+            }
+            Payload::MapRuns(Paged {
+                items: runs,
+                cut: listed.cut,
+            })
+        }
     })
 }
 
 async fn load(app: &mut App, clients: &Clients, at: Timestamp, read: Read) {
-    let result = fetch(clients, &read).await;
+    let result = fetch(clients, &app.schedule.buckets(), &read).await;
     app.update(Action::Loaded { read, at, result });
 }
 

@@ -31,7 +31,7 @@ async fn lists_every_pipeline_across_pages() {
     };
     let emulator = start_emulator(&Scenario::demo(), options).await;
     let client = client_for(&emulator).await;
-    let pipelines = client.list_pipelines().await.unwrap();
+    let pipelines = pipelines_of(&client).await.unwrap();
     assert_eq!(pipelines.len(), 9);
     assert_eq!(
         emulator.requests("ListPipelines").len(),
@@ -114,10 +114,14 @@ async fn execution_version_history_and_action_runs() {
         history[0].start_time > history[1].start_time,
         "newest first"
     );
-    let runs = client
-        .action_executions("search-indexer", &history[1].pipeline_execution_id)
-        .await
-        .unwrap();
+    let id = &history[1].pipeline_execution_id;
+    let runs = every_page(
+        unstick::action::Quota::CodePipeline,
+        unstick::paging::ACTION_RUNS,
+        |token| client.action_executions("search-indexer", id, token),
+    )
+    .await
+    .unwrap();
     assert_eq!(runs.len(), 2);
     let contract = runs.iter().find(|r| r.action_name == "Contract").unwrap();
     assert_eq!(contract.status, ActionStatus::Failed);
@@ -328,7 +332,7 @@ async fn throttling_malformed_and_server_errors_on_reads() {
     assert!(error.message.contains("throttling"));
 
     emulator.inject(Some("ListPipelines"), Fault::Malformed, 1);
-    let error = client.list_pipelines().await.unwrap_err();
+    let error = pipelines_of(&client).await.unwrap_err();
     assert_eq!(error.kind, ErrorKind::Malformed, "{}", error.message);
     assert!(
         error.message.starts_with("unreadable reply from AWS"),
@@ -366,7 +370,7 @@ async fn an_endpoint_that_is_down_fails_fast_and_clearly() {
     };
     let url = format!("http://127.0.0.1:{port}");
     let client = client_with(Connection::emulator(url, "us-east-1")).await;
-    let error = client.list_pipelines().await.unwrap_err();
+    let error = pipelines_of(&client).await.unwrap_err();
     assert_eq!(error.kind, ErrorKind::Unreachable, "{}", error.message);
     assert!(
         error.message.starts_with("cannot reach the AWS endpoint"),
@@ -506,4 +510,39 @@ async fn replies_without_fields_aws_always_sends_are_unknown_never_healthy() {
         );
         assert!(!unknown_in_report(&app).is_empty());
     }
+}
+
+#[tokio::test]
+async fn a_listing_whose_every_page_offers_another_ends_with_one_clear_line() {
+    let emulator = demo_emulator().await;
+    let clients = clients_for(&emulator).await;
+    let mut app =
+        unstick::app::App::new(settings(false), unstick::poller::Schedule::default(), t0());
+    let all = pipelines_of(&clients.pipelines).await.unwrap().len();
+    // Every reply offers a next page, which is the first page again.
+    emulator.inject(
+        Some("ListPipelines"),
+        Fault::Edit {
+            path: "nextToken".into(),
+            value: Some(serde_json::json!("page-0")),
+        },
+        1_000,
+    );
+    let before = emulator.request_count();
+    load(&mut app, &clients, unstick::action::Read::ListPipelines).await;
+    assert_eq!(
+        emulator.request_count() - before,
+        2,
+        "stopped at the repeat"
+    );
+    // The page that came round again adds nothing twice.
+    assert_eq!(app.model.pipeline_names().len(), all);
+    let status = app.ui.status.as_ref().unwrap().text.clone();
+    assert_eq!(
+        status,
+        "Listing pipelines: stopped after 2 pages: AWS offered the same page twice"
+    );
+    assert!(screen_text(&app, 100, 30).contains("⚠ not all listed"));
+    let report = unstick::report::build(&app, t0());
+    assert_eq!(report.listings_cut_short, vec![status]);
 }

@@ -35,7 +35,7 @@ async fn fast_emulator() -> (unstick::emulator::Emulator, SfnClient) {
 async fn lists_machines_and_failed_executions() {
     let emulator = demo_emulator().await;
     let client = sfn_client_for(&emulator).await;
-    let machines = client.list_state_machines().await.unwrap();
+    let machines = machines_of(&client).await.unwrap();
     assert_eq!(machines.len(), 7);
     let express = machines
         .iter()
@@ -101,8 +101,7 @@ async fn finds_the_failed_state_in_each_demo_execution() {
     let emulator = demo_emulator().await;
     let client = sfn_client_for(&emulator).await;
 
-    let history = client
-        .execution_history(&execution("order-fulfilment", "order-58211"))
+    let history = history_of(&client, &execution("order-fulfilment", "order-58211"))
         .await
         .unwrap();
     let failure = find_failure(&history).unwrap();
@@ -114,8 +113,7 @@ async fn finds_the_failed_state_in_each_demo_execution() {
     assert_eq!(failure.error.as_deref(), Some("PaymentGatewayTimeout"));
     assert!(failure.cause.unwrap().contains("gateway did not answer"));
 
-    let history = client
-        .execution_history(&execution("payment-capture", "capture-9921"))
+    let history = history_of(&client, &execution("payment-capture", "capture-9921"))
         .await
         .unwrap();
     let failure = find_failure(&history).unwrap();
@@ -125,8 +123,7 @@ async fn finds_the_failed_state_in_each_demo_execution() {
     assert_eq!(caught.state, "CapturePayment");
     assert_eq!(caught.error.as_deref(), Some("CardDeclinedError"));
 
-    let history = client
-        .execution_history(&execution("nightly-report", "report-2026-11-21"))
+    let history = history_of(&client, &execution("nightly-report", "report-2026-11-21"))
         .await
         .unwrap();
     // As Step Functions links it, the Parallel's failure follows the highest event any
@@ -155,18 +152,19 @@ async fn finds_the_failed_state_in_each_demo_execution() {
         ]
     );
 
-    let history = client
-        .execution_history(&execution("image-pipeline", "batch-3117"))
+    let history = history_of(&client, &execution("image-pipeline", "batch-3117"))
         .await
         .unwrap();
     let failure = find_failure(&history).unwrap();
     assert_eq!(failure.state.as_deref(), Some("ProcessImages"));
     assert_eq!(failure.failure_event.as_deref(), Some("MapRunFailed"));
     let map_run = failure.map_run_arn.clone().unwrap();
-    let runs = client
-        .map_runs(&execution("image-pipeline", "batch-3117"))
-        .await
-        .unwrap();
+    let read = unstick::action::Read::MapRuns(execution("image-pipeline", "batch-3117"));
+    let clients = clients_for(&emulator).await;
+    let runs = match unstick::runner::fetch(&clients, &roomy_buckets(), &read).await {
+        Ok(unstick::action::Payload::MapRuns(runs)) => runs.items,
+        other => panic!("{other:?}"),
+    };
     assert_eq!(runs[0].map_run_arn, map_run);
     let counts = runs[0].item_counts.unwrap();
     assert_eq!((counts.total, counts.failed), (5000, 37));
@@ -179,7 +177,7 @@ async fn a_history_too_long_is_read_to_its_end() {
     let emulator = demo_emulator().await;
     let client = sfn_client_for(&emulator).await;
     let arn = execution("event-replay", "replay-full-2026-11");
-    let history = client.execution_history(&arn).await.unwrap();
+    let history = history_of(&client, &arn).await.unwrap();
     assert!(history.len() >= 25_000, "{}", history.len());
     assert!(
         emulator.requests("GetExecutionHistory").len() >= 25,
@@ -214,7 +212,7 @@ async fn redrive_runs_the_execution_again_and_it_succeeds() {
     let detail = client.describe_execution(&arn).await.unwrap();
     assert_eq!(detail.execution.status, ExecutionStatus::Succeeded);
     assert_eq!(detail.execution.redrive_count, Some(1));
-    let history = client.execution_history(&arn).await.unwrap();
+    let history = history_of(&client, &arn).await.unwrap();
     assert!(history.iter().any(|e| e.kind == "ExecutionRedriven"));
     assert!(find_failure(&history).is_none());
 }
@@ -226,7 +224,7 @@ async fn the_same_client_token_redrives_once() {
     let first = client.redrive(&arn, "same-token").await.unwrap();
     let again = client.redrive(&arn, "same-token").await.unwrap();
     assert_eq!(first.redrive_date, again.redrive_date);
-    let history = client.execution_history(&arn).await.unwrap();
+    let history = history_of(&client, &arn).await.unwrap();
     assert_eq!(
         history
             .iter()
@@ -346,7 +344,7 @@ async fn a_redrive_whose_answer_is_lost_may_have_arrived_and_its_token_resends_h
     // It was applied. Resending with the same token returns the same redrive, not a new one.
     let again = client.redrive(&arn, "token-lost").await.unwrap();
     assert!(again.redrive_date.is_some());
-    let history = client.execution_history(&arn).await.unwrap();
+    let history = history_of(&client, &arn).await.unwrap();
     let redriven = history
         .iter()
         .filter(|e| e.kind == "ExecutionRedriven")
@@ -424,4 +422,29 @@ async fn an_execution_without_a_status_is_unknown_never_healthy() {
         .find(|e| e.execution_arn == arn)
         .unwrap();
     assert_eq!(entry.status, "no status");
+}
+
+#[tokio::test]
+async fn a_ten_megabyte_cause_is_kept_as_one_short_copy_and_drawn() {
+    let emulator = demo_emulator().await;
+    let clients = clients_for(&emulator).await;
+    let mut app = loaded_app(&emulator, false).await;
+    let arn = execution("order-fulfilment", "order-58211");
+    let huge = format!("{{\"errorMessage\": \"{}\"}}", "\u{202e}x".repeat(5 << 20));
+    emulator.inject(
+        Some("DescribeExecution"),
+        Fault::Edit {
+            path: "cause".into(),
+            value: Some(serde_json::json!(huge)),
+        },
+        1,
+    );
+    open_execution(&mut app, &clients, &arn).await;
+    let cause = app.model.sfn.detail(&arn).unwrap().cause.clone().unwrap();
+    assert!(cause.chars().count() < 32_768 + 60, "{}", cause.len());
+    assert!(cause.ends_with("… [cut: 32,768 of 10,485,780 characters shown]"));
+    // The history's failure carries its own cause; the detail's is what is drawn here.
+    let screen = screen_text(&app, 80, 24);
+    assert!(screen.contains("Cause"), "{screen}");
+    assert!(!screen.contains('\u{202e}'));
 }

@@ -400,7 +400,7 @@ async fn the_emulator_runs_alone_for_other_clients() {
     let url = first.trim().rsplit(' ').next().unwrap().to_string();
     assert!(url.starts_with("http://127.0.0.1:"), "{first}");
     let client = client_with(unstick::aws::Connection::emulator(url, "us-east-1")).await;
-    let pipelines = client.list_pipelines().await;
+    let pipelines = pipelines_of(&client).await;
     child.kill().unwrap();
     let _ = child.wait();
     assert_eq!(pipelines.unwrap().len(), 9);

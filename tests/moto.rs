@@ -351,7 +351,7 @@ async fn finds_exactly_the_failed_state_moto_recorded() {
     let moto = Moto::start();
     let (clients, raw, started) = run_cases(&moto).await;
 
-    let machines = clients.sfn.list_state_machines().await.unwrap();
+    let machines = machines_of(&clients.sfn).await.unwrap();
     for (case, arn) in &started {
         let machine = machines
             .iter()
@@ -368,7 +368,7 @@ async fn finds_exactly_the_failed_state_moto_recorded() {
             case.name
         );
 
-        let history = clients.sfn.execution_history(arn).await.unwrap();
+        let history = history_of(&clients.sfn, arn).await.unwrap();
         record_fixture(case, &history);
         let failure =
             find_failure(&history).unwrap_or_else(|| panic!("{}: no failure found", case.name));
@@ -487,7 +487,7 @@ async fn an_aborted_execution_names_the_state_it_was_stopped_in() {
     // Wait until the interpreter is in the Wait state, then stop it.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let history = clients.sfn.execution_history(&arn).await.unwrap();
+        let history = history_of(&clients.sfn, &arn).await.unwrap();
         if history.iter().any(|e| e.kind == "WaitStateEntered") {
             break;
         }
@@ -501,7 +501,7 @@ async fn an_aborted_execution_names_the_state_it_was_stopped_in() {
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     let history = loop {
-        let history = clients.sfn.execution_history(&arn).await.unwrap();
+        let history = history_of(&clients.sfn, &arn).await.unwrap();
         if history.iter().any(|e| e.kind == "ExecutionAborted") {
             break history;
         }

@@ -1,7 +1,7 @@
 //! `App` owns the model and the UI state. `update` is the only place either changes:
 //! it takes one `Action` and returns the `Command`s to run. It never waits and never does I/O.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -120,6 +120,8 @@ pub struct App {
     /// by execution ARN: their client token, and when it was sent. Reused within 15
     /// minutes, so that AWS does not redrive twice.
     pub unanswered_redrives: BTreeMap<String, (String, Timestamp)>,
+    /// Listings that stopped before AWS's last page, with why (see `paging`).
+    pub cut_short: HashMap<Read, String>,
     /// The last dialog's id; each new dialog takes the next.
     next_dialog: u64,
     pub should_quit: bool,
@@ -155,6 +157,7 @@ impl App {
             retry_watches: BTreeMap::new(),
             redrive_watches: BTreeMap::new(),
             unanswered_redrives: BTreeMap::new(),
+            cut_short: HashMap::new(),
             next_dialog: 0,
             should_quit: false,
             stopped_by: None,

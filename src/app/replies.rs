@@ -1,7 +1,7 @@
 //! Folding AWS replies into the model, keeping the last good data when a read fails.
 
 use super::*;
-use crate::model::Tracked;
+use crate::model::{Paged, Tracked};
 
 /// The tracked dataset for `key`, made empty on first use.
 fn slot<K: Ord, T>(map: &mut BTreeMap<K, Tracked<T>>, key: K) -> &mut Tracked<T> {
@@ -22,11 +22,14 @@ impl App {
         };
         self.schedule.finished(&read, self.now, outcome);
         let error = result.as_ref().err().cloned();
+        if let Ok(payload) = &result {
+            self.note_cut(&read, payload.cut());
+        }
         match (read.clone(), result) {
             (Read::CallerIdentity, Ok(Payload::Identity(identity))) => {
                 self.model.identity.succeed(identity, at);
             }
-            (Read::ListPipelines, Ok(Payload::Pipelines(list))) => {
+            (Read::ListPipelines, Ok(Payload::Pipelines(Paged { items: list, .. }))) => {
                 let names: BTreeSet<String> = list.iter().map(|p| p.name.clone()).collect();
                 self.model.states.retain(|name, _| names.contains(name));
                 if list.is_empty() {
@@ -48,11 +51,11 @@ impl App {
                 slot(&mut self.model.histories, name).succeed(history, at);
             }
             (Read::ActionRuns { pipeline, id }, Ok(Payload::ActionRuns(runs))) => {
-                slot(&mut self.model.action_runs, (pipeline, id)).succeed(runs, at);
+                slot(&mut self.model.action_runs, (pipeline, id)).succeed(runs.items, at);
                 self.select_failed_stage();
             }
             (Read::StateMachines, Ok(Payload::StateMachines(machines))) => {
-                self.model.sfn.machines.succeed(machines, at);
+                self.model.sfn.machines.succeed(machines.items, at);
             }
             (Read::Executions { machine, filter }, Ok(Payload::Executions(list))) => {
                 slot(&mut self.model.sfn.lists, (machine, filter)).succeed(list, at);
@@ -65,7 +68,7 @@ impl App {
                 slot(&mut self.model.sfn.histories, arn).succeed(history, at);
             }
             (Read::MapRuns(arn), Ok(Payload::MapRuns(runs))) => {
-                slot(&mut self.model.sfn.map_runs, arn).succeed(runs, at);
+                slot(&mut self.model.sfn.map_runs, arn).succeed(runs.items, at);
             }
             (
                 Read::PipelineExecution { pipeline, id },
@@ -90,6 +93,22 @@ impl App {
         // An open dialog must still be true to the newest data.
         self.recheck_dialog();
         Vec::new()
+    }
+
+    /// Remembers which listings stopped before AWS's last page (and forgets those that
+    /// reached it since), and says so once when it first happens.
+    fn note_cut(&mut self, read: &Read, cut: Option<&str>) {
+        match cut {
+            None => {
+                self.cut_short.remove(read);
+            }
+            Some(cut) => {
+                let new = self.cut_short.insert(read.clone(), cut.to_string());
+                if new.as_deref() != Some(cut) {
+                    self.say(Tone::Warning, format!("{}: {cut}", read.describe()));
+                }
+            }
+        }
     }
 
     pub(super) fn record_failure(&mut self, read: Read, at: Timestamp, error: AwsError) {

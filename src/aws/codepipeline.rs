@@ -6,10 +6,12 @@ use aws_sdk_codepipeline::Client;
 use aws_sdk_codepipeline::operation::RequestId;
 use aws_sdk_codepipeline::types as sdk;
 
+use super::Page;
 use super::error::{AwsError, from_sdk};
 use super::timestamp;
 use crate::action::RetryReceipt;
 use crate::eligibility::RetryPlan;
+use crate::model::text::{bounded, bounded_opt};
 use crate::model::*;
 
 #[derive(Clone, Debug)]
@@ -24,25 +26,23 @@ impl PipelineClient {
         }
     }
 
-    /// Every pipeline, all pages.
-    pub async fn list_pipelines(&self) -> Result<Vec<PipelineSummary>, AwsError> {
-        let mut pipelines = Vec::new();
-        let mut token = None;
-        loop {
-            let page = self
-                .client
-                .list_pipelines()
-                .max_results(1000)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| from_sdk(e, "codepipeline:ListPipelines"))?;
-            pipelines.extend(page.pipelines().iter().map(summary));
-            token = page.next_token().map(str::to_string);
-            if token.is_none() {
-                return Ok(pipelines);
-            }
-        }
+    /// One page of the pipelines, from `token`.
+    pub async fn list_pipelines(
+        &self,
+        token: Option<String>,
+    ) -> Result<Page<PipelineSummary>, AwsError> {
+        let page = self
+            .client
+            .list_pipelines()
+            .max_results(1000)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| from_sdk(e, "codepipeline:ListPipelines"))?;
+        Ok(Page {
+            items: page.pipelines().iter().map(summary).collect(),
+            next_token: page.next_token().map(str::to_string),
+        })
     }
 
     pub async fn pipeline_state(&self, name: &str) -> Result<PipelineState, AwsError> {
@@ -117,7 +117,7 @@ impl PipelineClient {
                     PipelineExecutionStatus::parse(s.as_str())
                 }),
             pipeline_version: execution.pipeline_version(),
-            status_summary: execution.status_summary().map(str::to_string),
+            status_summary: bounded_opt(execution.status_summary()),
             start_time: None,
             last_update_time: None,
             trigger: execution
@@ -152,7 +152,7 @@ impl PipelineClient {
                         PipelineExecutionStatus::parse(s.as_str())
                     }),
                 pipeline_version: None,
-                status_summary: s.status_summary().map(str::to_string),
+                status_summary: bounded_opt(s.status_summary()),
                 start_time: s.start_time().and_then(timestamp),
                 last_update_time: s.last_update_time().and_then(timestamp),
                 trigger: s
@@ -163,34 +163,34 @@ impl PipelineClient {
             .collect())
     }
 
-    /// Every action run of one pipeline execution, all pages.
+    /// One page of the action runs of one pipeline execution, from `token`.
     pub async fn action_executions(
         &self,
         name: &str,
         execution_id: &str,
-    ) -> Result<Vec<ActionRun>, AwsError> {
+        token: Option<String>,
+    ) -> Result<Page<ActionRun>, AwsError> {
         let filter = sdk::ActionExecutionFilter::builder()
             .pipeline_execution_id(execution_id)
             .build();
-        let mut runs = Vec::new();
-        let mut token = None;
-        loop {
-            let page = self
-                .client
-                .list_action_executions()
-                .pipeline_name(name)
-                .filter(filter.clone())
-                .max_results(100)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| from_sdk(e, "codepipeline:ListActionExecutions"))?;
-            runs.extend(page.action_execution_details().iter().map(action_run));
-            token = page.next_token().map(str::to_string);
-            if token.is_none() {
-                return Ok(runs);
-            }
-        }
+        let page = self
+            .client
+            .list_action_executions()
+            .pipeline_name(name)
+            .filter(filter)
+            .max_results(100)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| from_sdk(e, "codepipeline:ListActionExecutions"))?;
+        Ok(Page {
+            items: page
+                .action_execution_details()
+                .iter()
+                .map(action_run)
+                .collect(),
+            next_token: page.next_token().map(str::to_string),
+        })
     }
 
     /// Sends one RetryStageExecution. The SDK's own retries are off for this call: the API
@@ -240,7 +240,7 @@ fn stage_state(s: &sdk::StageState) -> StageState {
         }),
         inbound_transition: s.inbound_transition_state().map(|t| Transition {
             enabled: t.enabled(),
-            disabled_reason: t.disabled_reason().map(str::to_string),
+            disabled_reason: bounded_opt(t.disabled_reason()),
             last_changed_by: t.last_changed_by().map(str::to_string),
             last_changed_at: t.last_changed_at().and_then(timestamp),
         }),
@@ -260,16 +260,20 @@ fn action_state(a: &sdk::ActionState) -> ActionState {
         status: run
             .and_then(|r| r.status())
             .map(|s| ActionStatus::parse(s.as_str())),
-        summary: run.and_then(|r| r.summary()).map(str::to_string),
+        summary: bounded_opt(run.and_then(|r| r.summary())),
         last_status_change: run.and_then(|r| r.last_status_change()).and_then(timestamp),
         external_execution_url: run
             .and_then(|r| r.external_execution_url())
             .map(str::to_string),
-        error: run.and_then(|r| r.error_details()).map(|e| ErrorDetails {
-            code: e.code().unwrap_or_default().to_string(),
-            message: e.message().unwrap_or_default().to_string(),
-        }),
+        error: run.and_then(|r| r.error_details()).map(error_details),
         percent_complete: run.and_then(|r| r.percent_complete()),
+    }
+}
+
+fn error_details(e: &sdk::ErrorDetails) -> ErrorDetails {
+    ErrorDetails {
+        code: bounded(e.code().unwrap_or_default()),
+        message: bounded(e.message().unwrap_or_default()),
     }
 }
 
@@ -315,17 +319,10 @@ fn action_run(detail: &sdk::ActionExecutionDetail) -> ActionRun {
             }),
         pipeline_version: detail.pipeline_version(),
         last_update_time: detail.last_update_time().and_then(timestamp),
-        error: result
-            .and_then(|r| r.error_details())
-            .map(|e| ErrorDetails {
-                code: e.code().unwrap_or_default().to_string(),
-                message: e.message().unwrap_or_default().to_string(),
-            }),
+        error: result.and_then(|r| r.error_details()).map(error_details),
         external_execution_url: result
             .and_then(|r| r.external_execution_url())
             .map(str::to_string),
-        summary: result
-            .and_then(|r| r.external_execution_summary())
-            .map(str::to_string),
+        summary: bounded_opt(result.and_then(|r| r.external_execution_summary())),
     }
 }

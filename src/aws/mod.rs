@@ -20,6 +20,14 @@ pub use error::{AwsError, ErrorKind};
 pub use sfn::SfnClient;
 pub use sts::StsClient;
 
+/// One page of a listing, and the token for the next when AWS offers one. Walking the
+/// pages (paced, and with an end) is the caller's: see `paging`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_token: Option<String>,
+}
+
 /// AWS sends times as epoch seconds; the domain uses jiff.
 pub(crate) fn timestamp(time: &aws_sdk_sfn::primitives::DateTime) -> Option<jiff::Timestamp> {
     jiff::Timestamp::new(time.secs(), time.subsec_nanos() as i32).ok()

@@ -5,9 +5,11 @@ use aws_sdk_sfn::Client;
 use aws_sdk_sfn::operation::RequestId;
 use aws_sdk_sfn::types as sdk;
 
+use super::Page;
 use super::error::{AwsError, from_sdk};
 use super::timestamp;
 use crate::action::RedriveReceipt;
+use crate::model::text::bounded_opt;
 use crate::model::{
     Execution, ExecutionDetail, ExecutionStatus, HistoryEvent, ItemCounts, MachineType, MapRun,
     RedriveStatus, StateMachine, StatusFilter,
@@ -25,30 +27,32 @@ impl SfnClient {
         }
     }
 
-    /// Every state machine, all pages.
-    pub async fn list_state_machines(&self) -> Result<Vec<StateMachine>, AwsError> {
-        let mut machines = Vec::new();
-        let mut token = None;
-        loop {
-            let page = self
-                .client
-                .list_state_machines()
-                .max_results(1000)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| from_sdk(e, "states:ListStateMachines"))?;
-            machines.extend(page.state_machines().iter().map(|m| StateMachine {
-                state_machine_arn: m.state_machine_arn().to_string(),
-                name: m.name().to_string(),
-                machine_type: MachineType::parse(m.r#type().as_str()),
-                creation_date: timestamp(m.creation_date()),
-            }));
-            token = page.next_token().map(str::to_string);
-            if token.is_none() {
-                return Ok(machines);
-            }
-        }
+    /// One page of the state machines, from `token`.
+    pub async fn list_state_machines(
+        &self,
+        token: Option<String>,
+    ) -> Result<Page<StateMachine>, AwsError> {
+        let page = self
+            .client
+            .list_state_machines()
+            .max_results(1000)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| from_sdk(e, "states:ListStateMachines"))?;
+        Ok(Page {
+            items: page
+                .state_machines()
+                .iter()
+                .map(|m| StateMachine {
+                    state_machine_arn: m.state_machine_arn().to_string(),
+                    name: m.name().to_string(),
+                    machine_type: MachineType::parse(m.r#type().as_str()),
+                    creation_date: timestamp(m.creation_date()),
+                })
+                .collect(),
+            next_token: page.next_token().map(str::to_string),
+        })
     }
 
     /// The newest executions of one status: one small page (ListExecutions has the
@@ -95,78 +99,89 @@ impl SfnClient {
                 redrive_count: out.redrive_count(),
                 redrive_date: out.redrive_date().and_then(timestamp),
             },
-            error: out.error().map(str::to_string),
-            cause: out.cause().map(str::to_string),
+            error: bounded_opt(out.error()),
+            cause: bounded_opt(out.cause()),
             redrive_status: out
                 .redrive_status()
                 .map(|s| RedriveStatus::parse(s.as_str())),
-            redrive_status_reason: out.redrive_status_reason().map(str::to_string),
+            redrive_status_reason: bounded_opt(out.redrive_status_reason()),
         })
     }
 
-    /// The whole history, oldest first, every page (up to 25,000 events).
-    pub async fn execution_history(&self, arn: &str) -> Result<Vec<HistoryEvent>, AwsError> {
-        let mut events = Vec::new();
-        let mut token = None;
-        loop {
-            let page = self
-                .client
-                .get_execution_history()
-                .execution_arn(arn)
-                .max_results(1000)
-                .include_execution_data(false)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| from_sdk(e, "states:GetExecutionHistory"))?;
-            events.extend(page.events().iter().map(history_event));
-            token = page.next_token().map(str::to_string);
-            if token.is_none() {
-                return Ok(events);
-            }
-        }
+    /// One page of an execution's history, oldest first, from `token`.
+    pub async fn execution_history(
+        &self,
+        arn: &str,
+        token: Option<String>,
+    ) -> Result<Page<HistoryEvent>, AwsError> {
+        let page = self
+            .client
+            .get_execution_history()
+            .execution_arn(arn)
+            .max_results(1000)
+            .include_execution_data(false)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| from_sdk(e, "states:GetExecutionHistory"))?;
+        Ok(Page {
+            items: page.events().iter().map(history_event).collect(),
+            next_token: page.next_token().map(str::to_string),
+        })
     }
 
-    /// The Distributed Map runs an execution started, each described.
-    pub async fn map_runs(&self, execution_arn: &str) -> Result<Vec<MapRun>, AwsError> {
-        let listed = self
+    /// One page of the Distributed Map Runs an execution started, by ARN.
+    pub async fn list_map_runs(
+        &self,
+        execution_arn: &str,
+        token: Option<String>,
+    ) -> Result<Page<String>, AwsError> {
+        let page = self
             .client
             .list_map_runs()
             .execution_arn(execution_arn)
+            .set_next_token(token)
             .send()
             .await
             .map_err(|e| from_sdk(e, "states:ListMapRuns"))?;
-        let mut runs = Vec::new();
-        for item in listed.map_runs() {
-            let out = self
-                .client
-                .describe_map_run()
-                .map_run_arn(item.map_run_arn())
-                .send()
-                .await
-                .map_err(|e| from_sdk(e, "states:DescribeMapRun"))?;
-            runs.push(MapRun {
-                map_run_arn: out.map_run_arn().to_string(),
-                status: out.status().as_str().to_string(),
-                start_date: timestamp(out.start_date()),
-                stop_date: out.stop_date().and_then(timestamp),
-                item_counts: out.item_counts().map(|c| ItemCounts {
-                    total: c.total(),
-                    succeeded: c.succeeded(),
-                    failed: c.failed(),
-                    running: c.running(),
-                    pending: c.pending(),
-                    timed_out: c.timed_out(),
-                    aborted: c.aborted(),
-                    pending_redrive: c.pending_redrive(),
-                    failures_not_redrivable: c.failures_not_redrivable(),
-                }),
-                redrive_count: out.redrive_count(),
-                tolerated_failure_percentage: Some(out.tolerated_failure_percentage()),
-                tolerated_failure_count: Some(out.tolerated_failure_count()),
-            });
-        }
-        Ok(runs)
+        Ok(Page {
+            items: page
+                .map_runs()
+                .iter()
+                .map(|run| run.map_run_arn().to_string())
+                .collect(),
+            next_token: page.next_token().map(str::to_string),
+        })
+    }
+
+    pub async fn describe_map_run(&self, map_run_arn: &str) -> Result<MapRun, AwsError> {
+        let out = self
+            .client
+            .describe_map_run()
+            .map_run_arn(map_run_arn)
+            .send()
+            .await
+            .map_err(|e| from_sdk(e, "states:DescribeMapRun"))?;
+        Ok(MapRun {
+            map_run_arn: out.map_run_arn().to_string(),
+            status: out.status().as_str().to_string(),
+            start_date: timestamp(out.start_date()),
+            stop_date: out.stop_date().and_then(timestamp),
+            item_counts: out.item_counts().map(|c| ItemCounts {
+                total: c.total(),
+                succeeded: c.succeeded(),
+                failed: c.failed(),
+                running: c.running(),
+                pending: c.pending(),
+                timed_out: c.timed_out(),
+                aborted: c.aborted(),
+                pending_redrive: c.pending_redrive(),
+                failures_not_redrivable: c.failures_not_redrivable(),
+            }),
+            redrive_count: out.redrive_count(),
+            tolerated_failure_percentage: Some(out.tolerated_failure_percentage()),
+            tolerated_failure_count: Some(out.tolerated_failure_count()),
+        })
     }
 
     /// Sends one RedriveExecution with `client_token`. The token makes a resend harmless
@@ -217,7 +232,7 @@ macro_rules! failure_details {
         let mut found = (None, None);
         $(
             if let Some(d) = $event.$details() {
-                found = (d.error().map(str::to_string), d.cause().map(str::to_string));
+                found = (bounded_opt(d.error()), bounded_opt(d.cause()));
             }
         )*
         found

@@ -5,6 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use super::OwnWrite;
+pub use crate::model::text::thousands;
 use crate::model::{
     Execution, ExecutionDetail, ExecutionStatus, Failure, MachineType, MapRun, PathStep,
     RedriveStatus, StatusLook,
@@ -43,15 +44,29 @@ pub struct RedriveInput<'a> {
 pub enum RedriveReason {
     ReadOnly,
     Express,
-    Running { status: String },
+    Running {
+        status: String,
+    },
     /// A status AWS left out, or one this build does not know: nothing to judge by.
-    StatusUnclear { status: String },
+    StatusUnclear {
+        status: String,
+    },
     Succeeded,
-    OwnWrite { write: OwnWrite },
-    WindowClosed { stopped: Timestamp },
-    TooOld { started: Timestamp },
-    HistoryTooLong { events: usize },
-    NotRedrivable { aws_reason: Option<String> },
+    OwnWrite {
+        write: OwnWrite,
+    },
+    WindowClosed {
+        stopped: Timestamp,
+    },
+    TooOld {
+        started: Timestamp,
+    },
+    HistoryTooLong {
+        events: usize,
+    },
+    NotRedrivable {
+        aws_reason: Option<String>,
+    },
     ChildOfMapRun,
 }
 
@@ -173,19 +188,6 @@ pub fn redrive_plan(input: &RedriveInput) -> Result<RedrivePlan, Vec<RedriveReas
         reruns: reruns(input.failure, input.map_run),
         status_unknown: status.is_none(),
     })
-}
-
-/// 24999 → "24,999".
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }
 
 /// AWS's `redriveStatusReason`, in the words an on-call engineer needs.

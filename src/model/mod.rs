@@ -6,10 +6,12 @@ pub mod freshness;
 pub mod history;
 pub mod identity;
 pub mod overview;
+pub mod paged;
 pub mod pipeline;
 pub mod scopes;
 pub mod sfn;
 pub mod status;
+pub mod text;
 
 use std::collections::BTreeMap;
 
@@ -18,6 +20,7 @@ pub use failure::{CaughtFrom, Failure, PathStep, find_failure, pretty_cause};
 pub use freshness::{Freshness, Tracked, ago};
 pub use history::{ActionRun, stages_of_execution, version_of_execution};
 pub use identity::CallerIdentity;
+pub use paged::Paged;
 pub use pipeline::*;
 pub use sfn::{ExecutionHistory, SfnModel};
 pub use status::{

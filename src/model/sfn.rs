@@ -21,10 +21,12 @@ pub struct ExecutionHistory {
     /// What the execution was when this was read: a change means the history is stale.
     pub redrive_count: usize,
     pub ended: bool,
+    /// Why the history was not read to its end, when it was not (see `paging`).
+    pub cut: Option<String>,
 }
 
 impl ExecutionHistory {
-    pub fn from_events(events: &[HistoryEvent]) -> Self {
+    pub fn from_events(events: &[HistoryEvent], cut: Option<String>) -> Self {
         let ended = events.iter().rev().find_map(|e| match e.kind.as_str() {
             "ExecutionRedriven" => Some(false),
             "ExecutionFailed" | "ExecutionTimedOut" | "ExecutionAborted" | "ExecutionSucceeded" => {
@@ -41,6 +43,7 @@ impl ExecutionHistory {
                 .filter(|e| e.kind == "ExecutionRedriven")
                 .count(),
             ended: ended.unwrap_or(false),
+            cut,
         }
     }
 }

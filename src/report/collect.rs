@@ -11,7 +11,7 @@ use crate::action::{Action, Payload, Read};
 use crate::app::{App, Settings};
 use crate::aws::{AwsError, Clients};
 use crate::model::{MachineType, StatusFilter};
-use crate::poller::Schedule;
+use crate::poller::{Buckets, Schedule};
 use crate::runner::{READS_IN_FLIGHT, fetch};
 
 /// Fails only when neither service could be listed (no credentials, no endpoint…):
@@ -22,6 +22,7 @@ pub async fn collect(clients: &Clients, settings: Settings) -> Result<App, AwsEr
 
     let lists = fetch_all(
         clients,
+        &app.schedule.buckets(),
         vec![
             Read::CallerIdentity,
             Read::ListPipelines,
@@ -50,7 +51,7 @@ pub async fn collect(clients: &Clients, settings: Settings) -> Result<App, AwsEr
             }
         }
     }
-    let replies = fetch_all(clients, reads).await;
+    let replies = fetch_all(clients, &app.schedule.buckets(), reads).await;
     feed(&mut app, replies);
 
     // The retry rules need each failed execution's pipeline version; the redrive rules
@@ -69,7 +70,7 @@ pub async fn collect(clients: &Clients, settings: Settings) -> Result<App, AwsEr
         reads.push(Read::ExecutionHistory(execution.execution_arn));
     }
     reads.dedup();
-    let replies = fetch_all(clients, reads).await;
+    let replies = fetch_all(clients, &app.schedule.buckets(), reads).await;
     feed(&mut app, replies);
 
     let map_runs: Vec<Read> = app
@@ -80,20 +81,24 @@ pub async fn collect(clients: &Clients, settings: Settings) -> Result<App, AwsEr
         .filter(|(_, h)| h.data.as_ref().is_some_and(|h| h.has_map_runs))
         .map(|(arn, _)| Read::MapRuns(arn.clone()))
         .collect();
-    let replies = fetch_all(clients, map_runs).await;
+    let replies = fetch_all(clients, &app.schedule.buckets(), map_runs).await;
     feed(&mut app, replies);
     Ok(app)
 }
 
 /// Runs the reads with at most `READS_IN_FLIGHT` at once; replies in the order asked.
-async fn fetch_all(clients: &Clients, reads: Vec<Read>) -> Vec<(Read, Result<Payload, AwsError>)> {
+async fn fetch_all(
+    clients: &Clients,
+    buckets: &Buckets,
+    reads: Vec<Read>,
+) -> Vec<(Read, Result<Payload, AwsError>)> {
     let permits = Arc::new(Semaphore::new(READS_IN_FLIGHT));
     let mut tasks = JoinSet::new();
     for (index, read) in reads.into_iter().enumerate() {
-        let (clients, permits) = (clients.clone(), permits.clone());
+        let (clients, buckets, permits) = (clients.clone(), buckets.clone(), permits.clone());
         tasks.spawn(async move {
             let _permit = permits.acquire().await;
-            let result = fetch(&clients, &read).await;
+            let result = fetch(&clients, &buckets, &read).await;
             (index, read, result)
         });
     }

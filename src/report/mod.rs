@@ -32,6 +32,9 @@ pub struct Report {
     pub state_machines_error: Option<String>,
     /// Failed, timed-out and aborted executions of STANDARD state machines, newest first.
     pub executions: Vec<ExecutionReport>,
+    /// Listings that stopped before AWS's last page, one line each: the report is
+    /// incomplete where they say.
+    pub listings_cut_short: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -173,6 +176,15 @@ pub fn build(app: &App, now: Timestamp) -> Report {
         state_machine_count: model.sfn.machine_list().len(),
         state_machines_error: model.sfn.machines.error().map(str::to_string),
         executions: executions::build(app, now),
+        listings_cut_short: {
+            let mut cuts: Vec<String> = app
+                .cut_short
+                .iter()
+                .map(|(read, cut)| format!("{}: {cut}", read.describe()))
+                .collect();
+            cuts.sort();
+            cuts
+        },
     }
 }
 

@@ -26,6 +26,9 @@ pub fn table(report: &Report, now: Timestamp) -> String {
         }
         None => {}
     }
+    for cut in &report.listings_cut_short {
+        let _ = writeln!(out, "⚠ {}", visible(cut, false));
+    }
     let failing = report
         .pipelines
         .iter()

@@ -208,6 +208,15 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, arn: &str
                 style,
             )],
         ));
+        if let Some(cut) = &history.cut {
+            lines.push(row(
+                "",
+                vec![Span::styled(
+                    format!("⚠ read in part: {cut}"),
+                    theme.warning,
+                )],
+            ));
+        }
     }
     for run in sfn.map_runs(arn) {
         let name = run

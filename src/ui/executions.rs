@@ -37,6 +37,12 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             theme.warning,
         ));
     }
+    if app
+        .cut_short
+        .contains_key(&crate::action::Read::StateMachines)
+    {
+        title.push(Span::styled("⚠ not all machines listed ", theme.warning));
+    }
     let block = Block::bordered()
         .title(Line::from(title))
         .border_style(theme.border);

@@ -31,6 +31,12 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     {
         title.push(Span::styled("⚠ stale ", theme.warning));
     }
+    if app
+        .cut_short
+        .contains_key(&crate::action::Read::ListPipelines)
+    {
+        title.push(Span::styled("⚠ not all listed ", theme.warning));
+    }
     let block = Block::bordered()
         .title(Line::from(title))
         .border_style(theme.border);

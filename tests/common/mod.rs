@@ -73,7 +73,7 @@ pub async fn loaded_app(emulator: &Emulator, read_only: bool) -> App {
 }
 
 pub async fn load(app: &mut App, clients: &Clients, read: Read) {
-    let result = runner::fetch(clients, &read).await;
+    let result = runner::fetch(clients, &roomy_buckets(), &read).await;
     app.update(Action::Loaded {
         read,
         at: t0(),
@@ -170,4 +170,58 @@ pub async fn open_execution(app: &mut App, clients: &Clients, arn: &str) {
     app.ui.selected_execution = Some(arn.to_string());
     app.update(key(KeyCode::Enter));
     assert_eq!(app.ui.view, unstick::app::View::Execution(arn.to_string()));
+}
+
+/// Buckets that never make a test wait.
+pub fn roomy_buckets() -> unstick::poller::Buckets {
+    unstick::poller::Buckets::new(unstick::poller::TokenBucket::new(10_000, 10_000.0))
+}
+
+/// Every page of a listing, as the dashboard reads it.
+pub async fn every_page<T, F, Fut>(
+    quota: unstick::action::Quota,
+    cap: unstick::paging::Cap,
+    page: F,
+) -> Result<Vec<T>, aws::AwsError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<aws::Page<T>, aws::AwsError>>,
+{
+    Ok(
+        unstick::paging::every_page(&roomy_buckets(), quota, cap, page)
+            .await?
+            .items,
+    )
+}
+
+/// An execution's whole history, every page.
+pub async fn history_of(
+    client: &SfnClient,
+    arn: &str,
+) -> Result<Vec<unstick::model::HistoryEvent>, aws::AwsError> {
+    use unstick::{action::Quota, paging::HISTORY};
+    every_page(Quota::StepFunctions, HISTORY, |token| {
+        client.execution_history(arn, token)
+    })
+    .await
+}
+
+pub async fn pipelines_of(
+    client: &PipelineClient,
+) -> Result<Vec<unstick::model::PipelineSummary>, aws::AwsError> {
+    use unstick::{action::Quota, paging::PIPELINES};
+    every_page(Quota::CodePipeline, PIPELINES, |token| {
+        client.list_pipelines(token)
+    })
+    .await
+}
+
+pub async fn machines_of(
+    client: &SfnClient,
+) -> Result<Vec<unstick::model::StateMachine>, aws::AwsError> {
+    use unstick::{action::Quota, paging::STATE_MACHINES};
+    every_page(Quota::StepFunctions, STATE_MACHINES, |token| {
+        client.list_state_machines(token)
+    })
+    .await
 }

@@ -11,6 +11,10 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::action::{Quota, Read};
 
+mod bucket;
+
+pub use bucket::{Buckets, TokenBucket};
+
 /// How often each kind of read repeats.
 #[derive(Debug, Clone)]
 pub struct Intervals {
@@ -44,63 +48,6 @@ impl Default for Intervals {
     }
 }
 
-/// A token bucket: `capacity` starts at once, then `per_second`. Its rate adapts: each
-/// throttling strike halves it, each success wins a little back, so a client that
-/// shares an account's quota with others settles at what the quota leaves it.
-#[derive(Debug, Clone)]
-pub struct TokenBucket {
-    capacity: f64,
-    per_second: f64,
-    tokens: f64,
-    last: Option<Timestamp>,
-    /// 1.0 = full rate; lowered by throttling.
-    scale: f64,
-}
-
-impl TokenBucket {
-    pub fn new(capacity: u32, per_second: f64) -> Self {
-        Self {
-            capacity: capacity as f64,
-            per_second,
-            tokens: capacity as f64,
-            last: None,
-            scale: 1.0,
-        }
-    }
-
-    fn capacity(&self) -> f64 {
-        (self.capacity * self.scale).max(1.0)
-    }
-
-    /// Requests per second allowed now.
-    pub fn rate(&self) -> f64 {
-        self.per_second * self.scale
-    }
-
-    pub fn slow_down(&mut self) {
-        self.scale = (self.scale / 2.0).max(0.02);
-        self.tokens = self.tokens.min(self.capacity());
-    }
-
-    pub fn speed_up(&mut self) {
-        self.scale = (self.scale + 0.01).min(1.0);
-    }
-
-    pub fn try_take(&mut self, now: Timestamp) -> bool {
-        if let Some(last) = self.last {
-            let elapsed = now.duration_since(last).as_secs_f64().max(0.0);
-            self.tokens = (self.tokens + elapsed * self.rate()).min(self.capacity());
-        }
-        self.last = Some(now);
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Ok,
@@ -108,23 +55,15 @@ pub enum Outcome {
     Failed,
 }
 
-/// One of AWS's rate limits, as this client sees it: its own pace and its own backoff.
-#[derive(Debug, Clone)]
+/// One of AWS's rate limits, as this client sees it: its backoff (its pace is its
+/// bucket in `Buckets`, shared with the pages of long listings).
+#[derive(Debug, Clone, Default)]
 struct Lane {
-    bucket: TokenBucket,
     throttle_streak: u32,
     paused_until: Option<Timestamp>,
 }
 
 impl Lane {
-    fn new(bucket: TokenBucket) -> Self {
-        Self {
-            bucket,
-            throttle_streak: 0,
-            paused_until: None,
-        }
-    }
-
     fn paused(&self, now: Timestamp) -> bool {
         self.paused_until.is_some_and(|until| now < until)
     }
@@ -148,6 +87,7 @@ pub struct Schedule {
     in_flight: HashSet<Read>,
     failing: HashMap<Read, Failing>,
     lanes: HashMap<Quota, Lane>,
+    buckets: Buckets,
     rng: fastrand::Rng,
 }
 
@@ -171,32 +111,29 @@ impl Default for Schedule {
 impl Schedule {
     /// Every quota starts with a copy of `bucket`.
     pub fn new(intervals: Intervals, bucket: TokenBucket, rng: fastrand::Rng) -> Self {
-        let lanes = [
-            Quota::CodePipeline,
-            Quota::ListExecutions,
-            Quota::StepFunctions,
-        ]
-        .into_iter()
-        .map(|quota| (quota, Lane::new(bucket.clone())))
-        .collect();
         Self {
             intervals,
             started: HashMap::new(),
             in_flight: HashSet::new(),
             failing: HashMap::new(),
-            lanes,
+            lanes: HashMap::new(),
+            buckets: Buckets::new(bucket),
             rng,
         }
     }
 
     pub fn set_lane(&mut self, quota: Quota, bucket: TokenBucket) {
-        self.lanes.insert(quota, Lane::new(bucket));
+        self.buckets.set(quota, bucket);
+    }
+
+    /// The buckets that pace this schedule's reads, to pace the later pages of a long
+    /// listing with the same tokens.
+    pub fn buckets(&self) -> Buckets {
+        self.buckets.clone()
     }
 
     fn lane(&mut self, quota: Quota) -> &mut Lane {
-        self.lanes
-            .entry(quota)
-            .or_insert_with(|| Lane::new(TokenBucket::new(4, 1.0)))
+        self.lanes.entry(quota).or_default()
     }
 
     /// Given the reads wanted, most urgent first, each with how often it should repeat,
@@ -216,8 +153,8 @@ impl Schedule {
             if !is_due || backing_off {
                 continue;
             }
-            let lane = self.lane(read.quota());
-            if lane.paused(now) || !lane.bucket.try_take(now) {
+            let quota = read.quota();
+            if self.lane(quota).paused(now) || !self.buckets.try_take(quota, now) {
                 continue;
             }
             self.started.insert(read.clone(), now);
@@ -261,14 +198,16 @@ impl Schedule {
                 // whole interval later.
                 self.started.remove(read);
                 let jitter = 0.5 + self.rng.f64() * 0.5;
-                let lane = self.lane(read.quota());
+                let quota = read.quota();
+                let lane = self.lane(quota);
                 // Requests that were in flight together are throttled together: one
                 // burst is one strike, not one per request.
                 if lane.paused(now) {
                     return;
                 }
                 lane.throttle_streak = (lane.throttle_streak + 1).min(6);
-                lane.bucket.slow_down();
+                self.buckets.slow_down(quota);
+                let lane = self.lane(quota);
                 // 2, 4, 8 … 64 s, each scaled by a random 50–100% so that many clients
                 // backing off together do not come back together.
                 let ceiling = 2f64.powi(lane.throttle_streak as i32);
@@ -276,9 +215,9 @@ impl Schedule {
             }
             Outcome::Ok => {
                 self.failing.remove(read);
-                let lane = self.lane(read.quota());
-                lane.throttle_streak = 0;
-                lane.bucket.speed_up();
+                let quota = read.quota();
+                self.lane(quota).throttle_streak = 0;
+                self.buckets.speed_up(quota);
             }
             Outcome::Failed => {
                 let streak = self.failing.get(read).map_or(1, |f| (f.streak + 1).min(6));
@@ -396,18 +335,6 @@ mod tests {
             .unwrap()
             .duration_since(at(0.1));
         assert!(pause <= SignedDuration::from_secs(2), "{pause:?}");
-    }
-
-    #[test]
-    fn throttling_lowers_the_rate_and_success_wins_it_back() {
-        let mut bucket = TokenBucket::new(10, 5.0);
-        bucket.slow_down();
-        bucket.slow_down();
-        assert!((bucket.rate() - 1.25).abs() < 1e-9);
-        for _ in 0..1000 {
-            bucket.speed_up();
-        }
-        assert!((bucket.rate() - 5.0).abs() < 1e-9);
     }
 
     #[test]
