@@ -62,6 +62,8 @@ pub enum Intent {
     Redrive,
     /// Also list running executions, and those a redrive fixed.
     ToggleRunning,
+    /// List more executions of the selected execution's state machine.
+    ListMore,
     Confirm,
     Cancel,
 }
@@ -133,14 +135,21 @@ pub enum Read {
         id: String,
     },
     StateMachines,
+    /// The newest `limit` executions of one status (see `EXECUTION_LIMITS`).
     Executions {
         machine: String,
         filter: StatusFilter,
+        limit: u16,
     },
     DescribeExecution(String),
     ExecutionHistory(String),
     MapRuns(String),
 }
+
+/// How many executions of one status a machine's list shows: the first by default, each
+/// `m` the next (ListExecutions returns at most 1,000 a page, and its quota is the
+/// account's tightest, so the list grows only when the person asks).
+pub const EXECUTION_LIMITS: [u16; 4] = [25, 100, 250, 1000];
 
 /// Which of AWS's rate limits a read counts against; each is paced on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -199,7 +208,11 @@ pub enum Payload {
     PipelineExecution(PipelineExecution),
     ActionRuns(Paged<ActionRun>),
     StateMachines(Paged<StateMachine>),
-    Executions(Vec<Execution>),
+    /// A list, and whether AWS has more than it holds.
+    Executions {
+        executions: Vec<Execution>,
+        more: bool,
+    },
     ExecutionDetail(ExecutionDetail),
     ExecutionHistory(ExecutionHistory),
     MapRuns(Paged<MapRun>),

@@ -71,6 +71,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: &[Char('[')], intent: Intent::OlderExecution, scope: Scope::Pipeline, help: "look at an older execution", hint: Some("older") },
     Binding { keys: &[Char(']')], intent: Intent::NewerExecution, scope: Scope::Pipeline, help: "look at a newer execution, then the live state", hint: Some("newer") },
     Binding { keys: &[Char('r')], intent: Intent::Redrive, scope: Scope::Redrive, help: "redrive the execution (RedriveExecution)", hint: Some("redrive") },
+    Binding { keys: &[Char('m')], intent: Intent::ListMore, scope: Scope::Executions, help: "list more of the row's machine: 100, 250, 1,000", hint: None },
     Binding { keys: &[Char('a')], intent: Intent::ToggleRunning, scope: Scope::Executions, help: "also show running executions, and those a redrive fixed", hint: Some("running") },
     Binding { keys: &[Esc], intent: Intent::Back, scope: Scope::Views, help: "go back; clear the filter", hint: None },
     Binding { keys: &[Tab], intent: Intent::SwitchView, scope: Scope::Views, help: "switch between Pipelines and Executions", hint: Some("switch") },

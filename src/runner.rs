@@ -8,7 +8,9 @@ use jiff::Timestamp;
 use serde_json::json;
 use tokio::sync::{Semaphore, mpsc::UnboundedSender};
 
-use crate::action::{Action, Command, Payload, Read, RedriveReceipt, RetryReceipt, WriteContext};
+use crate::action::{
+    Action, Command, EXECUTION_LIMITS, Payload, Read, RedriveReceipt, RetryReceipt, WriteContext,
+};
 use crate::app::App;
 use crate::audit::{AuditLog, Audited, InFlight, Write};
 use crate::aws::{AwsError, Clients};
@@ -195,9 +197,20 @@ pub async fn fetch(clients: &Clients, buckets: &Buckets, read: &Read) -> Result<
             paging::first_of_each(&mut listed, |m| m.state_machine_arn.clone());
             Payload::StateMachines(listed)
         }
-        // Small pages: the newest failures are what matters, and the quota is tight.
-        Read::Executions { machine, filter } => {
-            Payload::Executions(sfn.list_executions(machine, *filter, 25).await?)
+        // One page, of the size the person chose: the newest failures are what
+        // matters, and the quota is tight. Whether AWS has more is kept, to say so.
+        Read::Executions {
+            machine,
+            filter,
+            limit,
+        } => {
+            let page = sfn
+                .list_executions(machine, *filter, i32::from(*limit))
+                .await?;
+            Payload::Executions {
+                executions: page.items,
+                more: page.next_token.is_some(),
+            }
         }
         Read::DescribeExecution(arn) => {
             Payload::ExecutionDetail(sfn.describe_execution(arn).await?)
@@ -276,6 +289,7 @@ pub async fn load_everything(app: &mut App, clients: &Clients, at: Timestamp) {
                 Read::Executions {
                     machine: machine.clone(),
                     filter,
+                    limit: EXECUTION_LIMITS[0],
                 },
             )
             .await;

@@ -47,6 +47,8 @@ async fn lists_machines_and_failed_executions() {
         .list_executions(&machine("order-fulfilment"), StatusFilter::Failed, 20)
         .await
         .unwrap();
+    assert_eq!(failed.next_token, None, "all listed");
+    let failed = failed.items;
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].name, "order-58211");
     assert_eq!(failed[0].status, ExecutionStatus::Failed);
@@ -58,7 +60,8 @@ async fn lists_machines_and_failed_executions() {
     let running = client
         .list_executions(&machine("order-fulfilment"), StatusFilter::Running, 20)
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     assert_eq!(running[0].name, "order-58240");
 
     let error = client
@@ -396,6 +399,7 @@ async fn an_execution_without_a_status_is_unknown_never_healthy() {
     let read = unstick::action::Read::Executions {
         machine: machine("order-fulfilment"),
         filter: StatusFilter::Failed,
+        limit: 25,
     };
     load(&mut app, &clients, read).await;
     emulator.inject(Some("DescribeExecution"), Fault::leave_out("status"), 1);
@@ -447,4 +451,68 @@ async fn a_ten_megabyte_cause_is_kept_as_one_short_copy_and_drawn() {
     let screen = screen_text(&app, 80, 24);
     assert!(screen.contains("Cause"), "{screen}");
     assert!(!screen.contains('\u{202e}'));
+}
+
+#[tokio::test]
+async fn a_machine_with_more_failures_than_listed_says_so_and_m_lists_more() {
+    use ratatui::crossterm::event::KeyCode;
+    use unstick::action::{Command, Read};
+    // order-fulfilment fails 40 times: more than the 25 listed at first.
+    let mut scenario = Scenario::demo();
+    let machine_spec = scenario
+        .state_machines
+        .iter_mut()
+        .find(|m| m.name == "order-fulfilment")
+        .unwrap();
+    let failed = machine_spec
+        .executions
+        .iter()
+        .find(|e| e.name == "order-58211")
+        .unwrap()
+        .clone();
+    for n in 0..39 {
+        let mut copy = failed.clone();
+        copy.name = format!("order-6{n:04}");
+        copy.minutes_ago += f64::from(n) + 1.0;
+        machine_spec.executions.push(copy);
+    }
+    let options = EmulatorOptions {
+        scenario_time: Some(t0()),
+        ..EmulatorOptions::default()
+    };
+    let emulator = start_emulator(&scenario, options).await;
+    let clients = clients_for(&emulator).await;
+    let mut app = loaded_app(&emulator, false).await;
+    app.update(key(KeyCode::Tab));
+    // The note is the list's last row: older executions are what is left out.
+    let screen = screen_text(&app, 80, 60);
+    assert!(screen.contains("more in AWS"), "{screen}");
+    let note = screen.lines().find(|l| l.contains("⋯ more")).unwrap();
+    assert!(
+        note.contains(": 25+ listed") && note.contains("m lists 100"),
+        "{screen}"
+    );
+
+    // m on one of its rows asks for 100, and nothing is read twice.
+    app.ui.selected_execution = Some(execution("order-fulfilment", "order-60003"));
+    let commands = app.update(char_key('m'));
+    let asked: Vec<&Read> = commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Fetch(read @ Read::Executions { limit: 100, .. }) => Some(read),
+            _ => None,
+        })
+        .collect();
+    assert!(!asked.is_empty(), "{commands:?}");
+    for read in asked.clone() {
+        load(&mut app, &clients, read.clone()).await;
+    }
+    let screen = screen_text(&app, 80, 60);
+    assert!(!screen.contains("more in AWS"), "{screen}");
+    let listed = app
+        .execution_arns()
+        .iter()
+        .filter(|arn| arn.contains("order-fulfilment"))
+        .count();
+    assert_eq!(listed, 40);
 }

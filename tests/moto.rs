@@ -363,7 +363,7 @@ async fn finds_exactly_the_failed_state_moto_recorded() {
             .await
             .unwrap();
         assert!(
-            failed.iter().any(|e| &e.execution_arn == arn),
+            failed.items.iter().any(|e| &e.execution_arn == arn),
             "{} not listed as FAILED",
             case.name
         );

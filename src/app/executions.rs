@@ -1,7 +1,8 @@
 //! The executions list: what it shows, in which order, and opening one.
 
 use super::*;
-use crate::eligibility::{format_window, window_left};
+use crate::action::EXECUTION_LIMITS;
+use crate::eligibility::{format_window, thousands, window_left};
 use crate::model::{Execution, ExecutionDetail, MachineType, StatusFilter};
 
 /// One row of the executions list.
@@ -17,6 +18,14 @@ pub enum ExecutionRow<'a> {
     /// EXPRESS machines keep no executions to list or redrive; they are shown so that
     /// nobody wonders where they went.
     Express { machine: &'a str },
+    /// A machine of which AWS holds more executions than are listed.
+    More {
+        machine: &'a str,
+        /// How many of its executions are listed now (of the statuses shown).
+        listed: usize,
+        /// The next step `m` would list, if any.
+        next: Option<u16>,
+    },
 }
 
 impl App {
@@ -67,7 +76,83 @@ impl App {
                 .filter(|m| m.machine_type == MachineType::Express && matches(&m.name))
                 .map(|m| ExecutionRow::Express { machine: &m.name }),
         );
+        let filters = self.execution_filters();
+        rows.extend(
+            sfn.machine_list()
+                .iter()
+                .filter(|m| matches(&m.name))
+                .filter(|m| {
+                    filters
+                        .iter()
+                        .any(|f| sfn.more.contains(&(m.state_machine_arn.clone(), *f)))
+                })
+                .map(|m| {
+                    let limit = self.execution_limit(&m.state_machine_arn);
+                    let listed = filters
+                        .iter()
+                        .filter_map(|f| sfn.lists.get(&(m.state_machine_arn.clone(), *f)))
+                        .filter_map(|tracked| tracked.data.as_ref())
+                        .map(Vec::len)
+                        .sum();
+                    ExecutionRow::More {
+                        machine: &m.name,
+                        listed,
+                        next: EXECUTION_LIMITS.into_iter().find(|step| *step > limit),
+                    }
+                }),
+        );
         rows
+    }
+
+    /// How many executions per status `machine` lists now.
+    pub fn execution_limit(&self, machine: &str) -> u16 {
+        self.ui
+            .execution_limits
+            .get(machine)
+            .copied()
+            .unwrap_or(EXECUTION_LIMITS[0])
+    }
+
+    /// The list read of `machine` for `filter`, as many as the person asked for.
+    pub fn executions_read(&self, machine: &str, filter: StatusFilter) -> Read {
+        Read::Executions {
+            machine: machine.to_string(),
+            filter,
+            limit: self.execution_limit(machine),
+        }
+    }
+
+    /// `m`: the selected row's machine lists the next step more, read at once.
+    pub(super) fn list_more(&mut self) -> Vec<Command> {
+        let Some(arn) = self.selected_execution_arn() else {
+            self.say(
+                Tone::Muted,
+                "Select an execution: m lists more of its state machine",
+            );
+            return Vec::new();
+        };
+        let Some(execution) = self.model.sfn.execution(&arn) else {
+            return Vec::new();
+        };
+        let machine = execution.state_machine_arn;
+        let name = machine.rsplit(':').next().unwrap_or(&machine).to_string();
+        let limit = self.execution_limit(&machine);
+        let Some(next) = EXECUTION_LIMITS.into_iter().find(|step| *step > limit) else {
+            self.say(
+                Tone::Muted,
+                format!(
+                    "{name}: {} per status is the most unstick lists (one page of ListExecutions)",
+                    thousands(usize::from(limit))
+                ),
+            );
+            return Vec::new();
+        };
+        self.ui.execution_limits.insert(machine, next);
+        self.say(
+            Tone::Muted,
+            format!("{name}: listing the newest {next} of each status…"),
+        );
+        self.poll()
     }
 
     /// The ARNs of the listed executions, in order.
@@ -76,7 +161,7 @@ impl App {
             .into_iter()
             .filter_map(|row| match row {
                 ExecutionRow::Execution { execution, .. } => Some(execution.execution_arn.clone()),
-                ExecutionRow::Express { .. } => None,
+                ExecutionRow::Express { .. } | ExecutionRow::More { .. } => None,
             })
             .collect()
     }

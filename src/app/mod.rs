@@ -88,6 +88,9 @@ pub struct Ui {
     pub selected_execution: Option<String>,
     /// Also list running executions and those a redrive fixed.
     pub show_running: bool,
+    /// How many executions per status each machine lists, when more than the first of
+    /// `EXECUTION_LIMITS` was asked for (`m`), by state machine ARN.
+    pub execution_limits: BTreeMap<String, u16>,
     /// How far the execution detail is scrolled (long causes).
     pub detail_scroll: u16,
     /// How far the help overlay is scrolled (it is taller than 24 rows).
@@ -145,6 +148,7 @@ impl App {
                 other_view: View::Executions,
                 selected_execution: None,
                 show_running: false,
+                execution_limits: BTreeMap::new(),
                 detail_scroll: 0,
                 help_scroll: 0,
                 help: false,
@@ -338,6 +342,7 @@ impl App {
                 self.say(Tone::Muted, text);
                 self.poll()
             }
+            Intent::ListMore => self.list_more(),
         }
     }
 }

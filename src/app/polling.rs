@@ -111,10 +111,7 @@ impl App {
                 continue;
             }
             for filter in &filters {
-                let read = Read::Executions {
-                    machine: machine.state_machine_arn.clone(),
-                    filter: *filter,
-                };
+                let read = self.executions_read(&machine.state_machine_arn, *filter);
                 wanted.push((read, every.executions));
             }
         }

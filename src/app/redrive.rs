@@ -198,10 +198,8 @@ impl App {
         self.schedule
             .expire(&Read::ExecutionHistory(arn.to_string()));
         for filter in self.execution_filters() {
-            self.schedule.expire(&Read::Executions {
-                machine: execution.state_machine_arn.clone(),
-                filter,
-            });
+            let read = self.executions_read(&execution.state_machine_arn, filter);
+            self.schedule.expire(&read);
         }
         let (tone, text) = match settled {
             Settled::Ended | Settled::TooLong => {

@@ -57,8 +57,19 @@ impl App {
             (Read::StateMachines, Ok(Payload::StateMachines(machines))) => {
                 self.model.sfn.machines.succeed(machines.items, at);
             }
-            (Read::Executions { machine, filter }, Ok(Payload::Executions(list))) => {
-                slot(&mut self.model.sfn.lists, (machine, filter)).succeed(list, at);
+            (
+                Read::Executions {
+                    machine, filter, ..
+                },
+                Ok(Payload::Executions { executions, more }),
+            ) => {
+                let key = (machine, filter);
+                if more {
+                    self.model.sfn.more.insert(key.clone());
+                } else {
+                    self.model.sfn.more.remove(&key);
+                }
+                slot(&mut self.model.sfn.lists, key).succeed(executions, at);
             }
             (Read::DescribeExecution(arn), Ok(Payload::ExecutionDetail(detail))) => {
                 slot(&mut self.model.sfn.details, arn.clone()).succeed(detail, at);
@@ -162,7 +173,9 @@ impl App {
                     );
                 }
             }
-            Read::Executions { machine, filter } => {
+            Read::Executions {
+                machine, filter, ..
+            } => {
                 slot(&mut self.model.sfn.lists, (machine.clone(), *filter))
                     .fail(message.clone(), at);
                 if !self.ui.view.is_pipelines_section() && !error.is_throttling() {

@@ -62,7 +62,7 @@ impl SfnClient {
         machine_arn: &str,
         filter: StatusFilter,
         max: i32,
-    ) -> Result<Vec<Execution>, AwsError> {
+    ) -> Result<Page<Execution>, AwsError> {
         let page = self
             .client
             .list_executions()
@@ -76,7 +76,10 @@ impl SfnClient {
             .send()
             .await
             .map_err(|e| from_sdk(e, "states:ListExecutions"))?;
-        Ok(page.executions().iter().map(execution).collect())
+        Ok(Page {
+            items: page.executions().iter().map(execution).collect(),
+            next_token: page.next_token().map(str::to_string),
+        })
     }
 
     pub async fn describe_execution(&self, arn: &str) -> Result<ExecutionDetail, AwsError> {

@@ -1,6 +1,6 @@
 //! The Step Functions data the dashboard holds, each piece with its freshness.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -53,6 +53,8 @@ pub struct SfnModel {
     pub machines: Tracked<Vec<StateMachine>>,
     /// ListExecutions, by (state machine ARN, status asked for).
     pub lists: BTreeMap<(String, StatusFilter), Tracked<Vec<Execution>>>,
+    /// The lists of which AWS holds more than was listed (it offered a next page).
+    pub more: BTreeSet<(String, StatusFilter)>,
     /// DescribeExecution, by execution ARN.
     pub details: BTreeMap<String, Tracked<ExecutionDetail>>,
     pub histories: BTreeMap<String, Tracked<ExecutionHistory>>,

@@ -47,6 +47,7 @@ pub async fn collect(clients: &Clients, settings: Settings) -> Result<App, AwsEr
                 reads.push(Read::Executions {
                     machine: machine.state_machine_arn.clone(),
                     filter,
+                    limit: crate::action::EXECUTION_LIMITS[0],
                 });
             }
         }

@@ -8,15 +8,26 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row};
 
 use super::{Theme, fit_pair, list, look};
 use crate::app::{App, ExecutionRow};
+use crate::eligibility::thousands;
 use crate::model::{RedriveStatus, StatusLook, Tone, ago};
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rows = app.execution_rows();
     let sfn = &app.model.sfn;
-    let mut title = vec![Span::styled(
-        format!(" Executions ({}) ", rows.len()),
-        theme.title,
-    )];
+    let listed = rows
+        .iter()
+        .filter(|row| matches!(row, ExecutionRow::Execution { .. }))
+        .count();
+    // ListExecutions gives no total: "25+" says there are more than listed.
+    let more = rows
+        .iter()
+        .any(|row| matches!(row, ExecutionRow::More { .. }));
+    let count = if more {
+        format!(" Executions ({listed}, more in AWS) ")
+    } else {
+        format!(" Executions ({listed}) ")
+    };
+    let mut title = vec![Span::styled(count, theme.title)];
     let shown = if app.ui.show_running {
         "failed, timed out, aborted, running, redriven "
     } else {
@@ -126,6 +137,35 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                         )),
                     ]);
                 }
+                Row::new(cells)
+            }
+            ExecutionRow::More {
+                machine,
+                listed,
+                next,
+            } => {
+                // "25+": this many listed, and AWS holds more; the machine's name gives
+                // way before the count does.
+                let count = format!(": {}+ listed", thousands(*listed));
+                let room = name_width.saturating_sub(count.chars().count()).max(4);
+                let shown = format!("{}{count}", super::fit(machine, room).trim_end());
+                // Short enough for the narrow Error column: the rest is in help.
+                let note = match next {
+                    Some(next) => format!("m lists {next}"),
+                    None => "rest in console".to_string(),
+                };
+                let mut cells = vec![Cell::from(Span::styled("⋯ more", theme.muted))];
+                if wide {
+                    cells.push(Cell::from(machine.to_string()));
+                    cells.push(Cell::from(Span::styled(
+                        format!("newest {} listed", thousands(*listed)),
+                        theme.muted,
+                    )));
+                    cells.push(Cell::from(""));
+                } else {
+                    cells.push(Cell::from(Span::styled(shown, theme.muted)));
+                }
+                cells.push(Cell::from(Span::styled(note, theme.muted)));
                 Row::new(cells)
             }
             ExecutionRow::Express { machine } => {

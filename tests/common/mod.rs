@@ -160,10 +160,7 @@ pub async fn open_execution(app: &mut App, clients: &Clients, arn: &str) {
         let (machine, _) = arn.rsplit_once(':').unwrap();
         let machine = machine.replace(":execution:", ":stateMachine:");
         for filter in unstick::model::StatusFilter::ALSO_ACTIVE {
-            let read = Read::Executions {
-                machine: machine.clone(),
-                filter,
-            };
+            let read = app.executions_read(&machine, filter);
             load(app, clients, read).await;
         }
     }
