@@ -504,6 +504,8 @@ async fn a_machine_with_more_failures_than_listed_says_so_and_m_lists_more() {
         })
         .collect();
     assert!(!asked.is_empty(), "{commands:?}");
+    let report = unstick::report::build(&app, t0());
+    assert_eq!(report.state_machines_with_more, vec!["order-fulfilment"]);
     for read in asked.clone() {
         load(&mut app, &clients, read.clone()).await;
     }

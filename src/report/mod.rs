@@ -32,6 +32,9 @@ pub struct Report {
     pub state_machines_error: Option<String>,
     /// Failed, timed-out and aborted executions of STANDARD state machines, newest first.
     pub executions: Vec<ExecutionReport>,
+    /// State machines of which AWS holds more stopped executions than the newest 25 of
+    /// each status listed here.
+    pub state_machines_with_more: Vec<String>,
     /// Listings that stopped before AWS's last page, one line each: the report is
     /// incomplete where they say.
     pub listings_cut_short: Vec<String>,
@@ -176,6 +179,16 @@ pub fn build(app: &App, now: Timestamp) -> Report {
         state_machine_count: model.sfn.machine_list().len(),
         state_machines_error: model.sfn.machines.error().map(str::to_string),
         executions: executions::build(app, now),
+        state_machines_with_more: {
+            let mut names: Vec<String> = model
+                .sfn
+                .more
+                .iter()
+                .map(|(arn, _)| arn.rsplit(':').next().unwrap_or(arn).to_string())
+                .collect();
+            names.dedup();
+            names
+        },
         listings_cut_short: {
             let mut cuts: Vec<String> = app
                 .cut_short

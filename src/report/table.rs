@@ -26,6 +26,13 @@ pub fn table(report: &Report, now: Timestamp) -> String {
         }
         None => {}
     }
+    for machine in &report.state_machines_with_more {
+        let _ = writeln!(
+            out,
+            "⚠ {}: more stopped executions than the newest 25 of each status listed",
+            visible(machine, false)
+        );
+    }
     for cut in &report.listings_cut_short {
         let _ = writeln!(out, "⚠ {}", visible(cut, false));
     }
