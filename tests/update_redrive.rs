@@ -285,3 +285,22 @@ async fn redrive_from_the_list_acts_on_the_selected_row() {
     assert!(app.confirm.is_none());
     assert!(app.ui.status.as_ref().unwrap().text.contains("sync-1031"));
 }
+
+#[tokio::test]
+async fn m_reads_nothing_when_a_machine_has_no_more_to_list() {
+    let emulator = demo_emulator().await;
+    let mut app = loaded_app(&emulator, false).await;
+    app.update(key(KeyCode::Tab));
+    let commands = app.update(char_key('m'));
+    assert!(
+        !commands
+            .iter()
+            .any(|c| matches!(c, Command::Fetch(Read::Executions { .. }))),
+        "{commands:?}"
+    );
+    let status = app.ui.status.as_ref().unwrap().text.clone();
+    assert_eq!(
+        status,
+        "payment-capture: every execution of the statuses shown is listed"
+    );
+}

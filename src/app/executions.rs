@@ -136,6 +136,17 @@ impl App {
         };
         let machine = execution.state_machine_arn;
         let name = machine.rsplit(':').next().unwrap_or(&machine).to_string();
+        let has_more = self
+            .execution_filters()
+            .iter()
+            .any(|f| self.model.sfn.more.contains(&(machine.clone(), *f)));
+        if !has_more {
+            self.say(
+                Tone::Muted,
+                format!("{name}: every execution of the statuses shown is listed"),
+            );
+            return Vec::new();
+        }
         let limit = self.execution_limit(&machine);
         let Some(next) = EXECUTION_LIMITS.into_iter().find(|step| *step > limit) else {
             self.say(
