@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: unit, snapshot, loopback (built-in emulator), moto and
-# end-to-end tests. Installs what the tests need on first run.
+# The whole test suite: format and lint gates, then unit, snapshot, loopback (built-in
+# emulator), moto and end-to-end tests. Installs what the tests need on first run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Tests talk only to 127.0.0.1; never to instance metadata.
@@ -11,5 +11,8 @@ if ! .venv/bin/moto_server --help > /dev/null 2>&1; then
     .venv/bin/pip install --quiet --disable-pip-version-check 'moto[server]'
 fi
 export UNSTICK_MOTO_SERVER="$PWD/.venv/bin/moto_server"
+# Format and lints first: a change that fails them does not land.
+cargo fmt --all --check
+cargo clippy --locked --workspace --all-targets -- -D warnings
 # --include-ignored: the moto suite is ignored in a plain `cargo test` (it needs moto).
-cargo test --locked -- --include-ignored
+cargo test --locked --workspace -- --include-ignored

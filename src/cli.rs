@@ -8,38 +8,53 @@ use clap::{Args, Parser, Subcommand};
 #[command(
     name = "unstick",
     version,
-    about = "See what failed in AWS CodePipeline, why, and retry it safely"
+    about = "What failed in AWS CodePipeline and Step Functions, why, and a safe retry or redrive"
 )]
 pub struct Cli {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub connection: ConnectionArgs,
+    /// Never send a write: retry and redrive are shown but refused.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Where write attempts are recorded (default: $XDG_STATE_HOME/unstick/audit.jsonl).
+    #[arg(long, value_name = "PATH")]
+    pub audit_log: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<CommandArg>,
 }
 
-#[derive(Debug, Clone, Args)]
-pub struct GlobalArgs {
+/// Where to read from. Given to the dashboard, or to `report` (before or after the word:
+/// what follows it wins). Not global, so that `emulator --help` lists only its own flags.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConnectionArgs {
     /// Named profile from ~/.aws/config (as AWS_PROFILE).
-    #[arg(long, global = true, env = "AWS_PROFILE")]
+    #[arg(long, env = "AWS_PROFILE")]
     pub profile: Option<String>,
     /// AWS region (as AWS_REGION); otherwise the profile's.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub region: Option<String>,
     /// Send requests to this endpoint instead of AWS's (as AWS_ENDPOINT_URL).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub endpoint_url: Option<String>,
-    /// Never send a write: retry is shown but refused.
-    #[arg(long, global = true)]
-    pub read_only: bool,
     /// Run on the built-in emulator with demo data; needs no AWS account.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub demo: bool,
     /// Scenario file for --demo (default: the bundled demo).
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, value_name = "PATH")]
     pub demo_scenario: Option<PathBuf>,
-    /// Where write attempts are recorded (default: $XDG_STATE_HOME/unstick/audit.jsonl).
-    #[arg(long, global = true, value_name = "PATH")]
-    pub audit_log: Option<PathBuf>,
+}
+
+impl ConnectionArgs {
+    /// These flags, with `outer`'s where these say nothing.
+    pub fn or(self, outer: ConnectionArgs) -> ConnectionArgs {
+        ConnectionArgs {
+            profile: self.profile.or(outer.profile),
+            region: self.region.or(outer.region),
+            endpoint_url: self.endpoint_url.or(outer.endpoint_url),
+            demo: self.demo || outer.demo,
+            demo_scenario: self.demo_scenario.or(outer.demo_scenario),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -49,11 +64,18 @@ pub enum CommandArg {
         /// JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Judge retries and redrives as the dashboard does with --read-only.
+        #[arg(long)]
+        read_only: bool,
+        #[command(flatten)]
+        connection: ConnectionArgs,
     },
     /// Run the built-in AWS emulator alone, for the AWS CLI or tests.
     Emulator {
+        /// Port on 127.0.0.1 to listen on.
         #[arg(long, default_value_t = 4566)]
         port: u16,
+        /// Scenario file: pipelines and state machines to serve (default: the bundled demo).
         #[arg(long, value_name = "PATH")]
         scenario: Option<PathBuf>,
         /// Delay every reply by this many milliseconds.

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use unstick::app::{App, Settings};
 use unstick::audit::AuditLog;
 use unstick::aws::{self, Clients, Connection};
-use unstick::cli::{Cli, CommandArg, GlobalArgs};
+use unstick::cli::{Cli, CommandArg, ConnectionArgs};
 use unstick::emulator::{self, EmulatorOptions, Scenario};
 use unstick::poller::Schedule;
 use unstick::runner::{Identity, Runner};
@@ -34,8 +34,19 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            None => dashboard(cli.global).await,
-            Some(CommandArg::Report { json }) => run_report(cli.global, json).await,
+            None => dashboard(cli.connection, cli.read_only, cli.audit_log).await,
+            Some(CommandArg::Report {
+                json,
+                read_only,
+                connection,
+            }) => {
+                run_report(
+                    connection.or(cli.connection),
+                    json,
+                    read_only || cli.read_only,
+                )
+                .await
+            }
             Some(CommandArg::Emulator {
                 port,
                 scenario,
@@ -114,7 +125,8 @@ type StartupProblem = Option<aws::AwsError>;
 /// `max_attempts`: the dashboard polls again anyway, so it takes one attempt per read and
 /// leaves throttling to its own scheduler; the one-shot report lets the SDK retry.
 async fn connect(
-    global: &GlobalArgs,
+    global: &ConnectionArgs,
+    read_only: bool,
     max_attempts: u32,
 ) -> color_eyre::Result<(Clients, Settings, Identity, StartupProblem)> {
     // The SDK cannot use an empty endpoint; say so before it tries.
@@ -169,7 +181,7 @@ async fn connect(
     let config = aws::sdk_config(&connection).await;
     let region = config.region().map(|r| r.to_string());
     let settings = Settings {
-        read_only: global.read_only,
+        read_only,
         profile: connection.profile.clone(),
         region: region.clone(),
         endpoint_label,
@@ -181,11 +193,13 @@ async fn connect(
     Ok((Clients::new(&config), settings, identity, problem))
 }
 
-async fn dashboard(global: GlobalArgs) -> color_eyre::Result<ExitCode> {
-    let (clients, settings, identity, problem) = connect(&global, 1).await?;
-    let audit = Arc::new(AuditLog::new(
-        global.audit_log.clone().unwrap_or_else(paths::audit_log),
-    ));
+async fn dashboard(
+    connection: ConnectionArgs,
+    read_only: bool,
+    audit_log: Option<std::path::PathBuf>,
+) -> color_eyre::Result<ExitCode> {
+    let (clients, settings, identity, problem) = connect(&connection, read_only, 1).await?;
+    let audit = Arc::new(AuditLog::new(audit_log.unwrap_or_else(paths::audit_log)));
     let (sender, inbox) = mpsc::unbounded_channel();
     let now = jiff::Timestamp::now();
     let mut app = App::new(settings, Schedule::default(), now);
@@ -215,8 +229,13 @@ async fn dashboard(global: GlobalArgs) -> color_eyre::Result<ExitCode> {
     }))
 }
 
-async fn run_report(global: GlobalArgs, json: bool) -> color_eyre::Result<ExitCode> {
-    let (clients, settings, _, problem) = connect(&global, 3).await?;
+async fn run_report(
+    connection: ConnectionArgs,
+    json: bool,
+    read_only: bool,
+) -> color_eyre::Result<ExitCode> {
+    // The report never writes; `read_only` only changes what it says a write would do.
+    let (clients, settings, _, problem) = connect(&connection, read_only, 3).await?;
     if let Some(problem) = problem {
         return Err(eyre!(problem));
     }

@@ -460,3 +460,25 @@ async fn the_log_is_private_and_never_holds_credentials_even_at_trace() {
     assert_eq!(mode(&dir.join("unstick.log")), 0o600);
     assert_eq!(mode(&dir), 0o700);
 }
+
+#[test]
+fn each_command_lists_only_the_flags_it_uses() {
+    let help = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_unstick"))
+            .args(args)
+            .arg("--help")
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let emulator = help(&["emulator"]);
+    for foreign in ["--read-only", "--demo", "--audit-log", "--region", "--profile"] {
+        assert!(!emulator.contains(foreign), "{foreign} in:\n{emulator}");
+    }
+    assert!(emulator.contains("--scenario <PATH>  "), "{emulator}");
+    assert!(emulator.contains("Scenario file"), "{emulator}");
+    let report = help(&["report"]);
+    assert!(!report.contains("--audit-log"), "{report}");
+    let top = help(&[]);
+    assert!(top.contains("Step Functions"), "{top}");
+}
