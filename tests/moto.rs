@@ -6,6 +6,7 @@
 //! Needs `moto_server` (PyPI moto[server]); `bash scripts/test.sh` installs it into
 //! .venv and runs these with the rest.
 
+#[path = "common/mod.rs"]
 mod common;
 
 use std::io::{Read, Write};

@@ -1,9 +1,7 @@
 //! `App::update` for Step Functions: keys and replies in, commands out. One confirmation
 //! sends one RedriveExecution, with a client token that a resend reuses.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use ratatui::crossterm::event::KeyCode;
 
 use unstick::action::{Action, Command, Read, RedriveReceipt};

@@ -1,11 +1,9 @@
 //! The Step Functions layer against the built-in emulator over loopback, through the real
 //! SDK: listing, describing, whole histories, Map Runs, the failed state, and redrive.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 
 use unstick::aws::{ErrorKind, SfnClient};
 use unstick::emulator::{ApiError, EmulatorOptions, Fault, Scenario};

@@ -1,9 +1,7 @@
 //! `App::update` driven by keys and replies, judged by the commands it emits.
 //! No terminal, no network beyond the loopback emulator that supplies the data.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use unstick::action::{Action, Command, Payload, Quota, Read, RetryReceipt, StopSignal};

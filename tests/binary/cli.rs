@@ -1,12 +1,10 @@
 //! The real binary, run as a person runs it: `unstick report`, and bad input that must
 //! give one clear line, never a panic.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::*;
+use crate::common::*;
 use unstick::emulator::{ApiError, EmulatorOptions, Fault, Scenario};
 
 /// Runs the binary with a clean, controlled environment: no AWS variables but those given,
@@ -314,7 +312,7 @@ async fn endpoint_down() {
 async fn access_denied_on_one_pipeline_is_reported_and_the_rest_still_are() {
     let home = tempfile::tempdir().unwrap();
     let mut scenario: serde_json::Value =
-        serde_json::from_str(include_str!("../assets/demo-scenario.json")).unwrap();
+        serde_json::from_str(include_str!("../../assets/demo-scenario.json")).unwrap();
     scenario["pipelines"][1]["deny"] = serde_json::json!(["GetPipelineState"]);
     let output = report_on(home.path(), &scenario).await;
     assert!(output.status.success(), "{}", stderr(&output));
@@ -472,7 +470,13 @@ fn each_command_lists_only_the_flags_it_uses() {
         String::from_utf8(output.stdout).unwrap()
     };
     let emulator = help(&["emulator"]);
-    for foreign in ["--read-only", "--demo", "--audit-log", "--region", "--profile"] {
+    for foreign in [
+        "--read-only",
+        "--demo",
+        "--audit-log",
+        "--region",
+        "--profile",
+    ] {
         assert!(!emulator.contains(foreign), "{foreign} in:\n{emulator}");
     }
     assert!(emulator.contains("--scenario <PATH>  "), "{emulator}");

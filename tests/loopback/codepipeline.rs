@@ -1,9 +1,7 @@
 //! The AWS layer against the built-in emulator over loopback, through the real SDK:
 //! conversion to domain types, paging, and every error mapped to plain words.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 use unstick::aws::{Connection, ErrorKind};
 use unstick::eligibility::{RetryMode, RetryPlan};

@@ -1,9 +1,7 @@
 //! What a person sees, as text snapshots of a TestBackend at 80×24 and 160×48.
 //! The data comes from the demo scenario through the real SDK and the loopback emulator.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use ratatui::crossterm::event::KeyCode;
 
 use unstick::action::Read;

@@ -2,9 +2,7 @@
 //! list, the detail of each kind of failure, the redrive dialog, and every reason a
 //! redrive is refused.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use ratatui::crossterm::event::KeyCode;
 
 use unstick::app::App;

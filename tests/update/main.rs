@@ -1,0 +1,7 @@
+//! `App::update` driven by keys and replies, judged by the commands it emits.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod pipelines;
+mod sfn;
