@@ -6,7 +6,8 @@ pub mod audit;
 pub mod aws;
 pub mod cli;
 pub mod eligibility;
-pub mod emulator;
+/// The built-in AWS emulator, its own crate: `--demo`, `unstick emulator` and the tests.
+pub use unstick_emulator as emulator;
 pub mod keymap;
 pub mod model;
 pub mod paging;

@@ -311,8 +311,10 @@ async fn endpoint_down() {
 #[tokio::test]
 async fn access_denied_on_one_pipeline_is_reported_and_the_rest_still_are() {
     let home = tempfile::tempdir().unwrap();
-    let mut scenario: serde_json::Value =
-        serde_json::from_str(include_str!("../../assets/demo-scenario.json")).unwrap();
+    let mut scenario: serde_json::Value = serde_json::from_str(include_str!(
+        "../../crates/unstick-emulator/assets/demo-scenario.json"
+    ))
+    .unwrap();
     scenario["pipelines"][1]["deny"] = serde_json::json!(["GetPipelineState"]);
     let output = report_on(home.path(), &scenario).await;
     assert!(output.status.success(), "{}", stderr(&output));

@@ -1,8 +1,11 @@
-//! The built-in AWS emulator: an HTTP server on loopback that speaks CodePipeline's
-//! awsJson 1.1 protocol, so `--demo` and the tests drive the real SDK clients.
+//! An AWS emulator: an HTTP server on loopback that speaks CodePipeline's and Step
+//! Functions' awsJson 1.1 protocols and STS's awsQuery, so unstick's `--demo` and its
+//! tests drive the real SDK clients, and any AWS client can be pointed at it.
 
+mod bucket;
 pub mod codepipeline;
 pub mod faults;
+pub mod limits;
 pub mod scenario;
 pub mod server;
 pub mod sfn;

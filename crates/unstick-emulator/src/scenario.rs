@@ -255,7 +255,7 @@ pub struct ErrorSpec {
 
 impl Scenario {
     pub fn demo() -> Self {
-        serde_json::from_str(include_str!("../../assets/demo-scenario.json"))
+        serde_json::from_str(include_str!("../assets/demo-scenario.json"))
             .expect("the bundled demo scenario is valid")
     }
 

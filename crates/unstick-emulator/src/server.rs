@@ -18,7 +18,7 @@ use super::codepipeline::CodePipeline;
 use super::faults::{Fault, Faults};
 use super::sfn::StepFunctions;
 use super::{ApiError, Scenario, error_body, new_id};
-use crate::poller::TokenBucket;
+use crate::bucket::Bucket;
 
 const CODEPIPELINE: &str = "CodePipeline_20150709";
 const STEP_FUNCTIONS: &str = "AWSStepFunctions";
@@ -63,7 +63,7 @@ struct Inner {
     sfn: Mutex<StepFunctions>,
     clock: super::Clock,
     faults: Mutex<Faults>,
-    bucket: Mutex<Option<TokenBucket>>,
+    bucket: Mutex<Option<Bucket>>,
     /// The account the demo credentials belong to (STS GetCallerIdentity).
     account: String,
     requests: Mutex<Vec<(String, Value)>>,
@@ -117,7 +117,7 @@ pub async fn start(
     let addr = listener.local_addr()?;
     let bucket = options
         .throttle_per_second
-        .map(|rate| TokenBucket::new((rate * 2.0).ceil() as u32, rate));
+        .map(|rate| Bucket::new((rate * 2.0).ceil() as u32, rate));
     let start = options.scenario_time.unwrap_or_else(Timestamp::now);
     let emulator = Emulator {
         inner: Arc::new(Inner {

@@ -5,10 +5,9 @@ use serde_json::{Value, json};
 
 use super::history::Recorder;
 use super::{ApiError, Run, StepFunctions, epoch};
-use crate::emulator::scenario::ErrorSpec;
+use crate::scenario::ErrorSpec;
 
-// AWS's published limits, the same facts the dashboard's own rules check.
-pub use crate::eligibility::{HISTORY_LIMIT, REDRIVE_WINDOW as WINDOW};
+pub use crate::limits::{REDRIVE_HISTORY_LIMIT as HISTORY_LIMIT, REDRIVE_WINDOW as WINDOW};
 /// How long a clientToken keeps a redrive from happening twice.
 const TOKEN_LIFE: SignedDuration = SignedDuration::from_mins(15);
 
