@@ -47,7 +47,7 @@ async fn main() {
 
     println!("unstick bench: {count} pipelines, 4 stages and 6 actions each, 1 in 5 failed\n");
     let started = Instant::now();
-    runner::load_everything(&mut app, &clients, now).await;
+    unstick::report::load_everything(&mut app, &clients, now).await;
     let load = started.elapsed();
     let requests = emulator.request_count();
     row(
@@ -149,7 +149,7 @@ async fn main() {
         "per search",
     );
     let started = Instant::now();
-    runner::load_execution(&mut app, &clients, arn, now).await;
+    unstick::report::load_execution(&mut app, &clients, arn, now).await;
     row(
         "open that execution (describe, history)",
         started.elapsed(),
@@ -180,7 +180,7 @@ async fn main() {
         },
         1,
     );
-    runner::load_execution(&mut app, &clients, arn, now).await;
+    unstick::report::load_execution(&mut app, &clients, arn, now).await;
     row(
         "draw an execution with a 10 MB cause, 80×24",
         frame_time(&app, 80, 24),

@@ -20,7 +20,6 @@ use unstick::app::{App, Settings};
 use unstick::aws::{self, Clients, Connection};
 use unstick::emulator::{self, EmulatorOptions, Scenario};
 use unstick::poller::Schedule;
-use unstick::runner;
 use unstick::ui::{self, Theme};
 
 #[tokio::main(flavor = "current_thread")]
@@ -42,7 +41,7 @@ async fn main() {
         endpoint_label: Some("demo emulator".into()),
     };
     let mut app = App::new(settings, Schedule::default(), now);
-    runner::load_everything(&mut app, &clients, now).await;
+    unstick::report::load_everything(&mut app, &clients, now).await;
 
     let out = Path::new("screenshots");
     std::fs::create_dir_all(out).unwrap();
@@ -67,12 +66,12 @@ async fn main() {
     shoot(&app, out, "executions", 100, 26);
     shoot(&app, out, "executions-wide", 160, 30);
     let arn = "arn:aws:states:us-east-1:123456789012:execution:order-fulfilment:order-58211";
-    runner::load_execution(&mut app, &clients, arn, now).await;
+    unstick::report::load_execution(&mut app, &clients, arn, now).await;
     app.ui.selected_execution = Some(arn.into());
     press(&mut app, KeyCode::Enter);
     shoot(&app, out, "execution", 100, 30);
     let batch = "arn:aws:states:us-east-1:123456789012:execution:image-pipeline:batch-3117";
-    runner::load_execution(&mut app, &clients, batch, now).await;
+    unstick::report::load_execution(&mut app, &clients, batch, now).await;
     press(&mut app, KeyCode::Esc);
     app.ui.selected_execution = Some(batch.into());
     press(&mut app, KeyCode::Enter);

@@ -5,11 +5,11 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::aws::AwsError;
 use crate::eligibility::{RedrivePlan, RetryPlan};
-use crate::model::Paged;
 use crate::model::{
     ActionRun, CallerIdentity, Execution, ExecutionDetail, ExecutionHistory, MapRun, StateMachine,
     StatusFilter,
 };
+use crate::model::{Paged, RedriveReceipt, RetryReceipt};
 use crate::model::{PipelineExecution, PipelineState, PipelineStructure, PipelineSummary};
 
 /// A signal that ends the dashboard; the exit status is 128 + its number, as shells expect.
@@ -230,18 +230,6 @@ impl Payload {
             _ => None,
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct RetryReceipt {
-    pub pipeline_execution_id: String,
-    pub request_id: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct RedriveReceipt {
-    pub redrive_date: Option<Timestamp>,
-    pub request_id: Option<String>,
 }
 
 /// Who is asking, for the audit log.

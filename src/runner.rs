@@ -8,13 +8,10 @@ use jiff::Timestamp;
 use serde_json::json;
 use tokio::sync::{Semaphore, mpsc::UnboundedSender};
 
-use crate::action::{
-    Action, Command, EXECUTION_LIMITS, Payload, Read, RedriveReceipt, RetryReceipt, WriteContext,
-};
-use crate::app::App;
+use crate::action::{Action, Command, Payload, Read, WriteContext};
 use crate::audit::{AuditLog, Audited, InFlight, Write};
 use crate::aws::{AwsError, Clients};
-use crate::model::{ExecutionHistory, MachineType, Paged, StatusFilter};
+use crate::model::{ExecutionHistory, Paged, RedriveReceipt, RetryReceipt};
 use crate::paging;
 use crate::poller::Buckets;
 
@@ -240,78 +237,4 @@ pub async fn fetch(clients: &Clients, buckets: &Buckets, read: &Read) -> Result<
             })
         }
     })
-}
-
-async fn load(app: &mut App, clients: &Clients, at: Timestamp, read: Read) {
-    let result = fetch(clients, &app.schedule.buckets(), &read).await;
-    app.update(Action::Loaded { read, at, result });
-}
-
-/// Reads, one after another, what the two lists show (pipelines with their states,
-/// structures and failed executions; state machines with their failed executions,
-/// described) and feeds it to `app` as replies at `at`. For one-shot uses: screenshots,
-/// benchmarks, tests. The dashboard itself polls.
-pub async fn load_everything(app: &mut App, clients: &Clients, at: Timestamp) {
-    let load = async |app: &mut App, read: Read| load(app, clients, at, read).await;
-    load(app, Read::CallerIdentity).await;
-    load(app, Read::ListPipelines).await;
-    let names: Vec<String> = app
-        .model
-        .pipeline_names()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    for name in names {
-        load(app, Read::State(name.clone())).await;
-        load(app, Read::Structure(name.clone())).await;
-        let failed = app.model.failed_runs(&name);
-        for id in failed {
-            let read = Read::PipelineExecution {
-                pipeline: name.clone(),
-                id,
-            };
-            load(app, read).await;
-        }
-    }
-    load(app, Read::StateMachines).await;
-    let machines: Vec<String> = app
-        .model
-        .sfn
-        .machine_list()
-        .iter()
-        .filter(|m| m.machine_type == MachineType::Standard)
-        .map(|m| m.state_machine_arn.clone())
-        .collect();
-    for machine in machines {
-        for filter in StatusFilter::STOPPED_BADLY {
-            load(
-                app,
-                Read::Executions {
-                    machine: machine.clone(),
-                    filter,
-                    limit: EXECUTION_LIMITS[0],
-                },
-            )
-            .await;
-        }
-    }
-    let arns: Vec<String> = app
-        .model
-        .sfn
-        .executions(&StatusFilter::STOPPED_BADLY)
-        .into_iter()
-        .map(|e| e.execution_arn)
-        .collect();
-    for arn in arns {
-        load(app, Read::DescribeExecution(arn)).await;
-    }
-}
-
-/// Reads what opening one execution shows: its history (every page) and its Map Runs.
-pub async fn load_execution(app: &mut App, clients: &Clients, arn: &str, at: Timestamp) {
-    load(app, clients, at, Read::DescribeExecution(arn.to_string())).await;
-    load(app, clients, at, Read::ExecutionHistory(arn.to_string())).await;
-    if app.model.sfn.history(arn).is_some_and(|h| h.has_map_runs) {
-        load(app, clients, at, Read::MapRuns(arn.to_string())).await;
-    }
 }

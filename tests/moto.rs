@@ -426,8 +426,8 @@ async fn missing_redrive_fields_show_as_unknown() {
         unstick::poller::Schedule::default(),
         jiff::Timestamp::now(),
     );
-    unstick::runner::load_everything(&mut app, &clients, jiff::Timestamp::now()).await;
-    unstick::runner::load_execution(&mut app, &clients, arn, jiff::Timestamp::now()).await;
+    unstick::report::load_everything(&mut app, &clients, jiff::Timestamp::now()).await;
+    unstick::report::load_execution(&mut app, &clients, arn, jiff::Timestamp::now()).await;
     app.update(unstick::action::Action::Intent(
         unstick::action::Intent::SwitchView,
     ));

@@ -5,9 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::action::{
-    Action, Command, FilterEdit, Intent, Payload, Read, RetryReceipt, StopSignal, WriteContext,
-};
+use crate::action::{Action, Command, FilterEdit, Intent, Payload, Read, StopSignal, WriteContext};
 use crate::aws::AwsError;
 use crate::eligibility::{
     FailedVersion, LaterRun, RetryInput, RetryMode, RetryPlan, gather, retry_plan,
@@ -23,11 +21,14 @@ use crate::poller::{Outcome, Schedule};
 mod confirm;
 mod executions;
 mod navigation;
+mod picture;
 mod polling;
 mod redrive;
 mod replies;
 mod retry;
 mod watch;
+
+pub use picture::Depth;
 
 pub use confirm::{ARM_AFTER, Confirm, OnConfirm, Seen};
 pub use executions::ExecutionRow;

@@ -1,7 +1,7 @@
 //! What to read and how often: the wish list handed to the scheduler every tick.
 
 use super::*;
-use crate::model::{Execution, ExecutionStatus, MachineType};
+use crate::model::{Execution, ExecutionStatus};
 
 /// How many executions, from the top of the list, are described (error, redrive status)
 /// without being opened: about what a tall terminal shows.
@@ -59,14 +59,9 @@ impl App {
                 };
                 wanted.push((read, runs_every));
             }
-            for id in self.model.failed_runs(name) {
-                // An execution's pipeline version never changes: read it once.
-                let read = Read::PipelineExecution {
-                    pipeline: name.to_string(),
-                    id,
-                };
-                wanted.push((read, ONCE));
-            }
+            // An execution's pipeline version never changes: read it once.
+            let failed_runs = self.failed_run_reads(name);
+            wanted.extend(failed_runs.into_iter().map(|read| (read, ONCE)));
         }
         wanted.push((Read::ListPipelines, every.pipeline_list));
         let mut others: Vec<(u8, Read, SignedDuration)> = self
@@ -95,7 +90,6 @@ impl App {
 
     fn execution_reads(&self) -> Vec<(Read, SignedDuration)> {
         let every = &self.schedule.intervals;
-        let sfn = &self.model.sfn;
         let mut wanted = Vec::new();
         if let Some(arn) = self.focused_execution() {
             wanted.extend(self.open_execution_reads(&arn));
@@ -104,17 +98,8 @@ impl App {
             wanted.push((Read::DescribeExecution(arn.clone()), every.following));
         }
         wanted.push((Read::StateMachines, every.pipeline_list));
-        let filters = self.execution_filters();
-        for machine in sfn.machine_list() {
-            // EXPRESS machines have no executions to list (the API refuses).
-            if machine.machine_type != MachineType::Standard {
-                continue;
-            }
-            for filter in &filters {
-                let read = self.executions_read(&machine.state_machine_arn, *filter);
-                wanted.push((read, every.executions));
-            }
-        }
+        let lists = self.execution_list_reads();
+        wanted.extend(lists.into_iter().map(|read| (read, every.executions)));
         // The list's error and redrive columns come from DescribeExecution.
         for row in self.execution_rows().into_iter().take(DESCRIBED_ROWS) {
             if let ExecutionRow::Execution { execution, .. } = row {

@@ -4,10 +4,10 @@
 use super::confirm::Question;
 use super::watch::{self, Observed, Settled, Watch};
 use super::*;
-use crate::action::RedriveReceipt;
 use crate::eligibility::{OwnWrite, RedriveReason, explain_all};
 use crate::eligibility::{RedriveInput, RedrivePlan, redrive_plan, short_id};
 use crate::model::ExecutionStatus;
+use crate::model::RedriveReceipt;
 
 /// AWS keeps a client token idempotent for 15 minutes; after that a resend is a new redrive.
 const TOKEN_LIFE: SignedDuration = SignedDuration::from_mins(15);

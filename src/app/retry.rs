@@ -5,6 +5,7 @@ use super::confirm::Question;
 use super::watch::{self, Observed, Settled, Watch};
 use super::*;
 use crate::eligibility::{OwnWrite, Reason, explain_all};
+use crate::model::RetryReceipt;
 
 impl App {
     /// What the retry rules need for one stage, gathered from the model.

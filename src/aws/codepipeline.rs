@@ -9,8 +9,8 @@ use aws_sdk_codepipeline::types as sdk;
 use super::Page;
 use super::error::{AwsError, from_sdk};
 use super::timestamp;
-use crate::action::RetryReceipt;
 use crate::eligibility::RetryPlan;
+use crate::model::RetryReceipt;
 use crate::model::text::{bounded, bounded_opt};
 use crate::model::*;
 

@@ -8,7 +8,7 @@ use aws_sdk_sfn::types as sdk;
 use super::Page;
 use super::error::{AwsError, from_sdk};
 use super::timestamp;
-use crate::action::RedriveReceipt;
+use crate::model::RedriveReceipt;
 use crate::model::text::bounded_opt;
 use crate::model::{
     Execution, ExecutionDetail, ExecutionStatus, HistoryEvent, ItemCounts, MachineType, MapRun,

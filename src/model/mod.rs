@@ -8,6 +8,7 @@ pub mod identity;
 pub mod overview;
 pub mod paged;
 pub mod pipeline;
+pub mod receipt;
 pub mod scopes;
 pub mod sfn;
 pub mod status;
@@ -22,6 +23,7 @@ pub use history::{ActionRun, stages_of_execution, version_of_execution};
 pub use identity::CallerIdentity;
 pub use paged::Paged;
 pub use pipeline::*;
+pub use receipt::{RedriveReceipt, RetryReceipt};
 pub use sfn::{ExecutionHistory, SfnModel};
 pub use status::{
     ActionStatus, ExecutionStatus, PipelineExecutionStatus, RedriveStatus, StageStatus, StatusLook,

@@ -2,6 +2,7 @@
 
 mod collect;
 mod executions;
+mod load;
 mod table;
 
 use jiff::Timestamp;
@@ -14,6 +15,7 @@ use crate::model::{StageStatus, StatusLook};
 
 pub use collect::collect;
 pub use executions::ExecutionReport;
+pub use load::{Pace, load_everything, load_execution, load_picture};
 pub use table::table;
 
 #[derive(Debug, Serialize)]

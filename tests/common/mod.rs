@@ -68,7 +68,7 @@ pub fn settings(read_only: bool) -> Settings {
 pub async fn loaded_app(emulator: &Emulator, read_only: bool) -> App {
     let clients = clients_for(emulator).await;
     let mut app = App::new(settings(read_only), Schedule::default(), t0());
-    runner::load_everything(&mut app, &clients, t0()).await;
+    unstick::report::load_everything(&mut app, &clients, t0()).await;
     app
 }
 
@@ -152,7 +152,7 @@ pub async fn open_execution(app: &mut App, clients: &Clients, arn: &str) {
     if app.ui.view.is_pipelines_section() {
         app.update(key(KeyCode::Tab));
     }
-    runner::load_execution(app, clients, arn, t0()).await;
+    unstick::report::load_execution(app, clients, arn, t0()).await;
     app.ui.view = unstick::app::View::Executions;
     if !app.execution_arns().iter().any(|listed| listed == arn) {
         // Running and redriven executions are listed on request, as a person presses a.

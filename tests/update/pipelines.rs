@@ -4,10 +4,11 @@
 use crate::common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use unstick::action::{Action, Command, Payload, Quota, Read, RetryReceipt, StopSignal};
+use unstick::action::{Action, Command, Payload, Quota, Read, StopSignal};
 use unstick::app::{OnConfirm, View};
 use unstick::aws::{AwsError, ErrorKind};
 use unstick::eligibility::{OwnWrite, RetryMode};
+use unstick::model::RetryReceipt;
 use unstick::model::{ActionStatus, PipelineState, StageStatus};
 
 fn retries(commands: &[Command]) -> usize {

@@ -4,9 +4,10 @@
 use crate::common::*;
 use ratatui::crossterm::event::KeyCode;
 
-use unstick::action::{Action, Command, Read, RedriveReceipt};
+use unstick::action::{Action, Command, Read};
 use unstick::app::{OnConfirm, View};
 use unstick::aws::{AwsError, ErrorKind};
+use unstick::model::RedriveReceipt;
 use unstick::model::StatusFilter;
 
 fn redrives(commands: &[Command]) -> Vec<(String, String)> {

@@ -1,0 +1,95 @@
+//! What the whole picture of what is failing needs read, given what is known so far.
+//! One statement for every reader: the dashboard's polling builds its wish list from
+//! these, and the one-shot loaders (`report`, screenshots, tests) read them in rounds
+//! until nothing new is wanted.
+
+use super::*;
+use crate::model::{MachineType, StatusFilter};
+
+/// How much of the picture a one-shot reader wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// What the two lists and a pipeline's view show: states with their structures, the
+    /// failed runs' versions, the executions lists, each stopped execution described.
+    Lists,
+    /// What `report` says: no structures, but every stopped execution's whole history
+    /// (its failed state) and its Map Runs.
+    Report,
+}
+
+impl App {
+    /// The reads that list everything: the account, the pipelines, the state machines.
+    pub fn list_reads() -> [Read; 3] {
+        [
+            Read::CallerIdentity,
+            Read::ListPipelines,
+            Read::StateMachines,
+        ]
+    }
+
+    /// The pipeline executions in which `pipeline`'s stages failed: their pipeline
+    /// version decides whether a retry is allowed. Read once; they never change.
+    pub fn failed_run_reads(&self, pipeline: &str) -> Vec<Read> {
+        self.model
+            .failed_runs(pipeline)
+            .into_iter()
+            .map(|id| Read::PipelineExecution {
+                pipeline: pipeline.to_string(),
+                id,
+            })
+            .collect()
+    }
+
+    /// Each STANDARD state machine's list of each status shown (EXPRESS machines keep
+    /// no executions to list: the API refuses).
+    pub fn execution_list_reads(&self) -> Vec<Read> {
+        let filters = self.execution_filters();
+        self.model
+            .sfn
+            .machine_list()
+            .iter()
+            .filter(|machine| machine.machine_type == MachineType::Standard)
+            .flat_map(|machine| {
+                filters
+                    .iter()
+                    .map(|filter| self.executions_read(&machine.state_machine_arn, *filter))
+            })
+            .collect()
+    }
+
+    /// What one execution's view shows: its description, its whole history, and its Map
+    /// Runs once the history says it started any.
+    pub fn execution_detail_reads(&self, arn: &str) -> Vec<Read> {
+        let mut reads = vec![
+            Read::DescribeExecution(arn.to_string()),
+            Read::ExecutionHistory(arn.to_string()),
+        ];
+        if self.model.sfn.history(arn).is_some_and(|h| h.has_map_runs) {
+            reads.push(Read::MapRuns(arn.to_string()));
+        }
+        reads
+    }
+
+    /// Every read the picture at `depth` needs, given what has been read so far: after
+    /// the lists come the states, after the states the failed runs, and so on.
+    pub fn picture_reads(&self, depth: Depth) -> Vec<Read> {
+        let mut reads = Self::list_reads().to_vec();
+        for name in self.model.pipeline_names() {
+            reads.push(Read::State(name.to_string()));
+            if depth == Depth::Lists {
+                reads.push(Read::Structure(name.to_string()));
+            }
+            reads.extend(self.failed_run_reads(name));
+        }
+        reads.extend(self.execution_list_reads());
+        for execution in self.model.sfn.executions(&StatusFilter::STOPPED_BADLY) {
+            match depth {
+                Depth::Lists => reads.push(Read::DescribeExecution(execution.execution_arn)),
+                Depth::Report => {
+                    reads.extend(self.execution_detail_reads(&execution.execution_arn))
+                }
+            }
+        }
+        reads
+    }
+}
