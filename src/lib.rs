@@ -18,3 +18,6 @@ pub mod runner;
 pub mod terminal;
 pub mod tui;
 pub mod ui;
+
+#[cfg(test)]
+mod layers;
