@@ -107,5 +107,9 @@ fn finds_every_module_a_source_names() {
     let names: Vec<String> = used(text).into_iter().collect();
     assert_eq!(names, vec!["aws", "model"]);
     // And the real sources do name modules: the table is not checking nothing.
-    assert!(sources("app").iter().any(|t| used(t).contains("eligibility")));
+    assert!(
+        sources("app")
+            .iter()
+            .any(|t| used(t).contains("eligibility"))
+    );
 }
