@@ -4,9 +4,10 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row};
+use ratatui::widgets::{Block, Cell, Paragraph};
 
-use super::{Theme, fit_pair, list, look};
+use super::list::{self, Column};
+use super::{Theme, fit_pair, look};
 use crate::app::{App, ExecutionRow};
 use crate::eligibility::thousands;
 use crate::model::{RedriveStatus, StatusLook, Tone, ago};
@@ -77,7 +78,6 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     }
 
-    let wide = area.width >= 120;
     // The narrow layout's Execution column: 3/5 of what the fixed columns leave.
     let name_width = (area.width as usize).saturating_sub(2 + 1 + 12 + 8 + 9 + 4) * 3 / 5;
     let selected = rows
@@ -85,150 +85,138 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .position(|row| matches!(row, ExecutionRow::Execution { execution, .. } if Some(&execution.execution_arn) == app.ui.selected_execution.as_ref()))
         .unwrap_or(0);
     let (first, fits) = list::window(selected, area);
-    let table_rows: Vec<Row> = rows
+    let lines: Vec<Drawn> = rows
         .iter()
         .skip(first)
         .take(fits)
-        .map(|row| match row {
-            ExecutionRow::Execution {
-                execution,
-                machine,
-                detail,
-                window,
-            } => {
-                let (glyph, word, style) = look(theme, Some(&execution.status));
-                let stopped = execution
-                    .stop_date
-                    .map_or_else(|| "—".to_string(), |at| ago(app.now, at));
-                let error = detail.and_then(|d| d.error.clone()).unwrap_or_default();
-                let redrive_status = detail.and_then(|d| d.redrive_status.as_ref());
-                let (redrive_glyph, redrive_tone) = match redrive_status {
-                    Some(status) => (status.glyph(), status.tone()),
-                    None => ("?", Tone::Muted),
-                };
-                let window = window.clone().unwrap_or_else(|| "—".into());
-                let mut cells = vec![Cell::from(Span::styled(format!("{glyph} {word}"), style))];
-                if wide {
-                    let status_word = match (redrive_status, detail) {
-                        (Some(status), _) => status.word().to_string(),
-                        (None, Some(_)) => "unknown".to_string(),
-                        (None, None) => "…".to_string(),
-                    };
-                    let count = execution
-                        .redrive_count
-                        .map_or("?".to_string(), |n| n.to_string());
-                    cells.extend([
-                        Cell::from(machine.to_string()),
-                        Cell::from(execution.name.clone()),
-                        Cell::from(Span::styled(stopped, theme.label)),
-                        Cell::from(Span::styled(error, theme.failed)),
-                        Cell::from(Span::styled(status_word, theme.tone(redrive_tone))),
-                        Cell::from(count),
-                        Cell::from(Span::styled(window, theme.label)),
-                    ]);
-                } else {
-                    cells.extend([
-                        Cell::from(fit_pair(machine, &execution.name, name_width)),
-                        Cell::from(Span::styled(error, theme.failed)),
-                        Cell::from(Span::styled(stopped, theme.label)),
-                        Cell::from(Span::styled(
-                            format!("{redrive_glyph} {window}"),
-                            theme.tone(redrive_tone),
-                        )),
-                    ]);
-                }
-                Row::new(cells)
-            }
-            ExecutionRow::More {
-                machine,
-                listed,
-                next,
-            } => {
-                // "25+": this many listed, and AWS holds more; the machine's name gives
-                // way before the count does.
-                let count = format!(": {}+ listed", thousands(*listed));
-                let room = name_width.saturating_sub(count.chars().count()).max(4);
-                let shown = format!("{}{count}", super::fit(machine, room).trim_end());
-                // Short enough for the narrow Error column: the rest is in help.
-                let note = match next {
-                    Some(next) => format!("m lists {next}"),
-                    None => "rest in console".to_string(),
-                };
-                let mut cells = vec![Cell::from(Span::styled("⋯ more", theme.muted))];
-                if wide {
-                    cells.push(Cell::from(machine.to_string()));
-                    cells.push(Cell::from(Span::styled(
-                        format!("newest {} listed", thousands(*listed)),
-                        theme.muted,
-                    )));
-                    cells.push(Cell::from(""));
-                } else {
-                    cells.push(Cell::from(Span::styled(shown, theme.muted)));
-                }
-                cells.push(Cell::from(Span::styled(note, theme.muted)));
-                Row::new(cells)
-            }
-            ExecutionRow::Express { machine } => {
-                let note = "cannot be redriven";
-                let mut cells = vec![
-                    Cell::from(Span::styled("— EXPRESS", theme.muted)),
-                    Cell::from(machine.to_string()),
-                ];
-                if wide {
-                    cells.push(Cell::from(""));
-                    cells.push(Cell::from(""));
-                }
-                cells.push(Cell::from(Span::styled(note, theme.muted)));
-                Row::new(cells)
-            }
-        })
+        .map(|row| line(app, theme, row, name_width))
         .collect();
-
-    let (header, widths): (Vec<&str>, Vec<Constraint>) = if wide {
-        (
-            vec![
-                "Status",
-                "State machine",
-                "Execution",
-                "Stopped",
-                "Error",
-                "Redrive",
-                "#",
-                "Window",
-            ],
-            vec![
-                Constraint::Length(12),
-                Constraint::Fill(2),
-                Constraint::Fill(2),
-                Constraint::Length(9),
-                Constraint::Fill(3),
-                Constraint::Length(22),
-                Constraint::Length(3),
-                Constraint::Length(8),
-            ],
-        )
-    } else {
-        (
-            vec!["Status", "Execution", "Error", "Stopped", "Redrive"],
-            vec![
-                Constraint::Length(12),
-                Constraint::Fill(3),
-                Constraint::Fill(2),
-                Constraint::Length(8),
-                Constraint::Length(9),
-            ],
-        )
-    };
-    list::draw(
-        frame,
-        area,
-        theme,
+    let columns = if area.width >= 120 { WIDE } else { NARROW };
+    let table = list::ListTable {
         block,
-        (header, widths),
-        table_rows,
+        columns,
+        rows: &lines,
         selected,
         first,
-    );
+    };
+    list::draw(frame, area, theme, table);
+}
+
+/// One row as drawn: each cell's text and style. The narrow layout joins machine and
+/// execution in one cell (`pair`) and shows the redrive status as a glyph and the window.
+#[derive(Default)]
+struct Drawn {
+    status: Span<'static>,
+    machine: String,
+    execution: Span<'static>,
+    pair: Span<'static>,
+    stopped: Span<'static>,
+    error: Span<'static>,
+    redrive: Span<'static>,
+    count: String,
+    window: Span<'static>,
+    redrive_short: Span<'static>,
+}
+
+// One column per line reads as a table.
+#[rustfmt::skip]
+const NARROW: &[Column<Drawn>] = &[
+    Column { header: "Status", width: Constraint::Length(12), cell: |l| Cell::from(l.status.clone()) },
+    Column { header: "Execution", width: Constraint::Fill(3), cell: |l| Cell::from(l.pair.clone()) },
+    Column { header: "Error", width: Constraint::Fill(2), cell: |l| Cell::from(l.error.clone()) },
+    Column { header: "Stopped", width: Constraint::Length(8), cell: |l| Cell::from(l.stopped.clone()) },
+    Column { header: "Redrive", width: Constraint::Length(9), cell: |l| Cell::from(l.redrive_short.clone()) },
+];
+
+#[rustfmt::skip]
+const WIDE: &[Column<Drawn>] = &[
+    Column { header: "Status", width: Constraint::Length(12), cell: |l| Cell::from(l.status.clone()) },
+    Column { header: "State machine", width: Constraint::Fill(2), cell: |l| Cell::from(l.machine.clone()) },
+    Column { header: "Execution", width: Constraint::Fill(2), cell: |l| Cell::from(l.execution.clone()) },
+    Column { header: "Stopped", width: Constraint::Length(9), cell: |l| Cell::from(l.stopped.clone()) },
+    Column { header: "Error", width: Constraint::Fill(3), cell: |l| Cell::from(l.error.clone()) },
+    Column { header: "Redrive", width: Constraint::Length(22), cell: |l| Cell::from(l.redrive.clone()) },
+    Column { header: "#", width: Constraint::Length(3), cell: |l| Cell::from(l.count.clone()) },
+    Column { header: "Window", width: Constraint::Length(8), cell: |l| Cell::from(l.window.clone()) },
+];
+
+fn line(app: &App, theme: &Theme, row: &ExecutionRow, name_width: usize) -> Drawn {
+    match row {
+        ExecutionRow::Execution {
+            execution,
+            machine,
+            detail,
+            window,
+        } => {
+            let (glyph, word, style) = look(theme, Some(&execution.status));
+            let stopped = execution
+                .stop_date
+                .map_or_else(|| "—".to_string(), |at| ago(app.now, at));
+            let error = detail.and_then(|d| d.error.clone()).unwrap_or_default();
+            let redrive_status = detail.and_then(|d| d.redrive_status.as_ref());
+            let (redrive_glyph, redrive_tone) = match redrive_status {
+                Some(status) => (status.glyph(), status.tone()),
+                None => ("?", Tone::Muted),
+            };
+            let status_word = match (redrive_status, detail) {
+                (Some(status), _) => status.word().to_string(),
+                (None, Some(_)) => "unknown".to_string(),
+                (None, None) => "…".to_string(),
+            };
+            let window = window.clone().unwrap_or_else(|| "—".into());
+            Drawn {
+                status: Span::styled(format!("{glyph} {word}"), style),
+                machine: machine.to_string(),
+                execution: Span::raw(execution.name.clone()),
+                pair: Span::raw(fit_pair(machine, &execution.name, name_width)),
+                stopped: Span::styled(stopped, theme.label),
+                error: Span::styled(error, theme.failed),
+                redrive: Span::styled(status_word, theme.tone(redrive_tone)),
+                count: execution
+                    .redrive_count
+                    .map_or("?".to_string(), |n| n.to_string()),
+                redrive_short: Span::styled(
+                    format!("{redrive_glyph} {window}"),
+                    theme.tone(redrive_tone),
+                ),
+                window: Span::styled(window, theme.label),
+            }
+        }
+        ExecutionRow::More {
+            machine,
+            listed,
+            next,
+        } => {
+            // "25+": this many listed, and AWS holds more; the machine's name gives way
+            // before the count does.
+            let count = format!(": {}+ listed", thousands(*listed));
+            let room = name_width.saturating_sub(count.chars().count()).max(4);
+            let shown = format!("{}{count}", super::fit(machine, room).trim_end());
+            // Short enough for the narrow Error column: the rest is in help.
+            let note = match next {
+                Some(next) => format!("m lists {next}"),
+                None => "rest in console".to_string(),
+            };
+            Drawn {
+                status: Span::styled("⋯ more", theme.muted),
+                machine: machine.to_string(),
+                execution: Span::styled(
+                    format!("newest {} listed", thousands(*listed)),
+                    theme.muted,
+                ),
+                pair: Span::styled(shown, theme.muted),
+                error: Span::styled(note, theme.muted),
+                ..Drawn::default()
+            }
+        }
+        ExecutionRow::Express { machine } => Drawn {
+            status: Span::styled("— EXPRESS", theme.muted),
+            machine: machine.to_string(),
+            pair: Span::raw(machine.to_string()),
+            error: Span::styled("cannot be redriven", theme.muted),
+            ..Drawn::default()
+        },
+    }
 }
 
 /// The redrive status in words, for the detail view.

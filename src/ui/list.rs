@@ -1,10 +1,28 @@
-//! What the two list views share: drawing only the rows that fit, and the table itself.
+//! What the two list views share: one definition per column (header, width, cell),
+//! drawing only the rows that fit, and the table itself.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::{Block, Row, Table, TableState};
+use ratatui::widgets::{Block, Cell, Row, Table, TableState};
 
 use super::Theme;
+
+/// One column of a list: its header, its width rule, and what a row shows in it.
+pub struct Column<T> {
+    pub header: &'static str,
+    pub width: Constraint,
+    pub cell: fn(&T) -> Cell<'static>,
+}
+
+/// A list on screen: its frame, its columns, and the rows that fit, which start at
+/// `first` of the whole list; `selected` counts from the top of the whole list.
+pub struct ListTable<'a, T> {
+    pub block: Block<'a>,
+    pub columns: &'a [Column<T>],
+    pub rows: &'a [T],
+    pub selected: usize,
+    pub first: usize,
+}
 
 /// The rows to build for a list of `area`'s height with `selected` in view: (first, how many).
 /// With a thousand rows, building the ones off screen would be most of a frame's cost.
@@ -13,24 +31,19 @@ pub fn window(selected: usize, area: Rect) -> (usize, usize) {
     ((selected + 1).saturating_sub(fits), fits)
 }
 
-/// Draws a list table whose `rows` start at `first`, with `selected` highlighted.
-#[allow(clippy::too_many_arguments)]
-pub fn draw(
-    frame: &mut Frame,
-    area: Rect,
-    theme: &Theme,
-    block: Block,
-    columns: (Vec<&str>, Vec<Constraint>),
-    rows: Vec<Row>,
-    selected: usize,
-    first: usize,
-) {
-    let (header, widths) = columns;
+/// Draws `list` in `area`, its selected row highlighted.
+pub fn draw<T>(frame: &mut Frame, area: Rect, theme: &Theme, list: ListTable<T>) {
+    let header = Row::new(list.columns.iter().map(|column| column.header)).style(theme.title);
+    let rows = list
+        .rows
+        .iter()
+        .map(|row| Row::new(list.columns.iter().map(|column| (column.cell)(row))));
+    let widths = list.columns.iter().map(|column| column.width);
     let table = Table::new(rows, widths)
-        .header(Row::new(header).style(theme.title))
-        .block(block)
+        .header(header)
+        .block(list.block)
         .row_highlight_style(theme.selected)
         .highlight_symbol("▶");
-    let mut state = TableState::default().with_selected(Some(selected - first));
+    let mut state = TableState::default().with_selected(Some(list.selected - list.first));
     frame.render_stateful_widget(table, area, &mut state);
 }

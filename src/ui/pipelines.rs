@@ -3,10 +3,11 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row};
+use ratatui::widgets::{Block, Cell, Paragraph};
 
-use super::{Theme, list};
-use crate::app::App;
+use super::Theme;
+use super::list::{self, Column};
+use crate::app::{App, PipelineRow};
 use crate::model::overview::Health;
 use crate::model::{Tone, ago};
 
@@ -55,109 +56,107 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     }
 
-    let wide = area.width >= 110;
     let selected = rows
         .iter()
         .position(|row| Some(row.name) == app.ui.selected_pipeline.as_deref())
         .unwrap_or(0);
     let (first, fits) = list::window(selected, area);
-    let table_rows: Vec<Row> = rows
+    let lines: Vec<Drawn> = rows
         .iter()
         .skip(first)
         .take(fits)
-        .map(|row| {
-            let view = &row.overview;
-            let (glyph, word, tone) = health_look(view.health);
-            let has_data = app.model.state(row.name).is_some();
-            let (status, status_tone) = match (row.error, view.health, has_data) {
-                (Some(_), Health::Unknown, false) => ("⚠ error".to_string(), Tone::Warning),
-                (_, Health::Unknown, true) => ("? Unknown".to_string(), Tone::Warning),
-                _ => (format!("{glyph} {word}"), tone),
-            };
-            let stage = view
-                .failed_stage
-                .clone()
-                .or_else(|| view.running_stage.clone())
-                .unwrap_or_default();
-            // A refresh that failed keeps what was last known (the failing pipeline's own
-            // error code) and marks it stale; the read error replaces it only when
-            // nothing was ever read.
-            let known = match (&view.error_code, &view.unclear) {
-                (Some(code), _) => Some(code.clone()),
-                (None, Some(reason)) => Some(reason.clone()),
-                (None, None) if !view.disabled_transitions.is_empty() => Some(format!(
-                    "⇣ transition off: {}",
-                    view.disabled_transitions.join(", ")
-                )),
-                _ => None,
-            };
-            let detail = match (row.error, known) {
-                (Some(error), _) if !has_data => error.to_string(),
-                (Some(error), None) => format!("⚠ stale: {error}"),
-                (Some(_), Some(known)) => format!("⚠ {known} (stale)"),
-                (None, Some(known)) => known,
-                (None, None) => String::new(),
-            };
-            let changed = view
-                .last_change
-                .map(|at| ago(app.now, at))
-                .unwrap_or_default();
-            let mut cells = vec![
-                Cell::from(Span::styled(status, theme.tone(status_tone))),
-                Cell::from(row.name.to_string()),
-                Cell::from(stage),
-                Cell::from(Span::styled(
-                    detail,
-                    if row.error.is_some() {
-                        theme.warning
-                    } else {
-                        theme.tone(tone)
-                    },
-                )),
-                Cell::from(Span::styled(changed, theme.label)),
-            ];
-            if wide {
-                let action = view.failed_action.clone().unwrap_or_default();
-                cells.insert(3, Cell::from(action));
-            }
-            Row::new(cells)
-        })
+        .map(|row| line(app, theme, row))
         .collect();
-
-    let (header, widths): (Vec<&str>, Vec<Constraint>) = if wide {
-        (
-            vec!["Status", "Pipeline", "Stage", "Action", "Error", "Changed"],
-            vec![
-                Constraint::Length(13),
-                Constraint::Fill(2),
-                Constraint::Length(16),
-                Constraint::Length(18),
-                Constraint::Fill(2),
-                Constraint::Length(9),
-            ],
-        )
-    } else {
-        (
-            vec!["Status", "Pipeline", "Stage", "Error", "Changed"],
-            vec![
-                Constraint::Length(13),
-                Constraint::Fill(3),
-                Constraint::Length(12),
-                Constraint::Fill(2),
-                Constraint::Length(8),
-            ],
-        )
-    };
-    list::draw(
-        frame,
-        area,
-        theme,
+    let columns = if area.width >= 110 { WIDE } else { NARROW };
+    let table = list::ListTable {
         block,
-        (header, widths),
-        table_rows,
+        columns,
+        rows: &lines,
         selected,
         first,
-    );
+    };
+    list::draw(frame, area, theme, table);
+}
+
+/// One pipeline row as drawn: each cell's text and style.
+struct Drawn {
+    status: Span<'static>,
+    name: String,
+    stage: String,
+    action: String,
+    detail: Span<'static>,
+    changed: Span<'static>,
+}
+
+// One column per line reads as a table.
+#[rustfmt::skip]
+const NARROW: &[Column<Drawn>] = &[
+    Column { header: "Status", width: Constraint::Length(13), cell: |l| Cell::from(l.status.clone()) },
+    Column { header: "Pipeline", width: Constraint::Fill(3), cell: |l| Cell::from(l.name.clone()) },
+    Column { header: "Stage", width: Constraint::Length(12), cell: |l| Cell::from(l.stage.clone()) },
+    Column { header: "Error", width: Constraint::Fill(2), cell: |l| Cell::from(l.detail.clone()) },
+    Column { header: "Changed", width: Constraint::Length(8), cell: |l| Cell::from(l.changed.clone()) },
+];
+
+#[rustfmt::skip]
+const WIDE: &[Column<Drawn>] = &[
+    Column { header: "Status", width: Constraint::Length(13), cell: |l| Cell::from(l.status.clone()) },
+    Column { header: "Pipeline", width: Constraint::Fill(2), cell: |l| Cell::from(l.name.clone()) },
+    Column { header: "Stage", width: Constraint::Length(16), cell: |l| Cell::from(l.stage.clone()) },
+    Column { header: "Action", width: Constraint::Length(18), cell: |l| Cell::from(l.action.clone()) },
+    Column { header: "Error", width: Constraint::Fill(2), cell: |l| Cell::from(l.detail.clone()) },
+    Column { header: "Changed", width: Constraint::Length(9), cell: |l| Cell::from(l.changed.clone()) },
+];
+
+fn line(app: &App, theme: &Theme, row: &PipelineRow) -> Drawn {
+    let view = &row.overview;
+    let (glyph, word, tone) = health_look(view.health);
+    let has_data = app.model.state(row.name).is_some();
+    let (status, status_tone) = match (row.error, view.health, has_data) {
+        (Some(_), Health::Unknown, false) => ("⚠ error".to_string(), Tone::Warning),
+        (_, Health::Unknown, true) => ("? Unknown".to_string(), Tone::Warning),
+        _ => (format!("{glyph} {word}"), tone),
+    };
+    let stage = view
+        .failed_stage
+        .clone()
+        .or_else(|| view.running_stage.clone())
+        .unwrap_or_default();
+    // A refresh that failed keeps what was last known (the failing pipeline's own error
+    // code) and marks it stale; the read error replaces it only when nothing was ever read.
+    let known = match (&view.error_code, &view.unclear) {
+        (Some(code), _) => Some(code.clone()),
+        (None, Some(reason)) => Some(reason.clone()),
+        (None, None) if !view.disabled_transitions.is_empty() => Some(format!(
+            "⇣ transition off: {}",
+            view.disabled_transitions.join(", ")
+        )),
+        _ => None,
+    };
+    let detail = match (row.error, known) {
+        (Some(error), _) if !has_data => error.to_string(),
+        (Some(error), None) => format!("⚠ stale: {error}"),
+        (Some(_), Some(known)) => format!("⚠ {known} (stale)"),
+        (None, Some(known)) => known,
+        (None, None) => String::new(),
+    };
+    let detail_style = if row.error.is_some() {
+        theme.warning
+    } else {
+        theme.tone(tone)
+    };
+    let changed = view
+        .last_change
+        .map(|at| ago(app.now, at))
+        .unwrap_or_default();
+    Drawn {
+        status: Span::styled(status, theme.tone(status_tone)),
+        name: row.name.to_string(),
+        stage,
+        action: view.failed_action.clone().unwrap_or_default(),
+        detail: Span::styled(detail, detail_style),
+        changed: Span::styled(changed, theme.label),
+    }
 }
 
 pub fn health_look(health: Health) -> (&'static str, &'static str, Tone) {
