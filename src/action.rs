@@ -106,11 +106,33 @@ pub enum Action {
         at: Timestamp,
         result: Result<Payload, AwsError>,
     },
-    RetryAnswered {
+    /// AWS answered a write (or the answer was lost: see `AwsError::may_have_arrived`).
+    WriteAnswered(Answered),
+}
+
+/// A write a person confirmed, as the runner sends it: exactly once, audited.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    Retry {
+        plan: RetryPlan,
+        context: WriteContext,
+    },
+    /// The client token is made when the person is asked, and recorded before sending.
+    Redrive {
+        plan: RedrivePlan,
+        client_token: String,
+        context: WriteContext,
+    },
+}
+
+/// How AWS answered a write: the plan it carried out, and AWS's reply to it.
+#[derive(Debug, Clone)]
+pub enum Answered {
+    Retry {
         plan: RetryPlan,
         result: Result<RetryReceipt, AwsError>,
     },
-    RedriveAnswered {
+    Redrive {
         plan: RedrivePlan,
         client_token: String,
         result: Result<RedriveReceipt, AwsError>,
@@ -248,14 +270,5 @@ pub enum Command {
         after: std::time::Duration,
     },
     /// Sent exactly once per confirmation; the runner audits it before it leaves.
-    Retry {
-        plan: RetryPlan,
-        context: WriteContext,
-    },
-    /// The client token is made when the person is asked, and recorded before sending.
-    Redrive {
-        plan: RedrivePlan,
-        client_token: String,
-        context: WriteContext,
-    },
+    Send(Write),
 }

@@ -8,7 +8,8 @@ use jiff::Timestamp;
 use serde_json::json;
 use tokio::sync::{Semaphore, mpsc::UnboundedSender};
 
-use crate::action::{Action, Command, Payload, Read, WriteContext};
+// The write a person confirmed (`Request`), apart from what the audit log says of it.
+use crate::action::{Action, Answered, Command, Payload, Read, Write as Request, WriteContext};
 use crate::audit::{AuditLog, Audited, InFlight, Write};
 use crate::aws::{AwsError, Clients};
 use crate::model::{ExecutionHistory, Paged, RedriveReceipt, RetryReceipt};
@@ -101,7 +102,7 @@ impl Runner {
                     });
                 });
             }
-            Command::Retry { plan, context } => {
+            Command::Send(Request::Retry { plan, context }) => {
                 tokio::spawn(async move {
                     let write = Write {
                         operation: "RetryStageExecution",
@@ -119,14 +120,15 @@ impl Runner {
                             r.request_id.clone()
                         })
                         .await;
-                    let _ = runner.actions.send(Action::RetryAnswered { plan, result });
+                    let answered = Answered::Retry { plan, result };
+                    let _ = runner.actions.send(Action::WriteAnswered(answered));
                 });
             }
-            Command::Redrive {
+            Command::Send(Request::Redrive {
                 plan,
                 client_token,
                 context,
-            } => {
+            }) => {
                 tokio::spawn(async move {
                     let write = Write {
                         operation: "RedriveExecution",
@@ -146,11 +148,12 @@ impl Runner {
                             r.request_id.clone()
                         })
                         .await;
-                    let _ = runner.actions.send(Action::RedriveAnswered {
+                    let answered = Answered::Redrive {
                         plan,
                         client_token,
                         result,
-                    });
+                    };
+                    let _ = runner.actions.send(Action::WriteAnswered(answered));
                 });
             }
         }

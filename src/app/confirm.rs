@@ -33,7 +33,7 @@ pub enum Seen {
 #[derive(Debug, Clone, PartialEq)]
 pub enum OnConfirm {
     /// Sends this write, once.
-    Send(Command),
+    Send(Write),
     /// Quits although a write is on its way (its outcome is then recorded as unknown
     /// if AWS has not answered within a few seconds).
     Quit,
@@ -60,7 +60,7 @@ pub(super) struct Question {
     pub title: String,
     pub lines: Vec<(String, String)>,
     pub warning: Option<String>,
-    pub on_confirm: Command,
+    pub on_confirm: Write,
 }
 
 impl App {
@@ -202,13 +202,12 @@ impl App {
                 self.should_quit = true;
                 Vec::new()
             }
-            OnConfirm::Send(Command::Retry { plan, context }) => self.send_retry(plan, context),
-            OnConfirm::Send(Command::Redrive {
+            OnConfirm::Send(Write::Retry { plan, context }) => self.send_retry(plan, context),
+            OnConfirm::Send(Write::Redrive {
                 plan,
                 client_token,
                 context,
             }) => self.send_redrive(plan, client_token, context),
-            OnConfirm::Send(other) => vec![other],
         }
     }
 
@@ -262,9 +261,9 @@ impl App {
     /// offered it, and the same target and effect the dialog shows.
     fn still_eligible(&self, on_confirm: &OnConfirm) -> Result<(), String> {
         match on_confirm {
-            OnConfirm::Send(Command::Retry { plan, .. }) => self.retry_still_eligible(plan),
-            OnConfirm::Send(Command::Redrive { plan, .. }) => self.redrive_still_eligible(plan),
-            _ => Ok(()),
+            OnConfirm::Send(Write::Retry { plan, .. }) => self.retry_still_eligible(plan),
+            OnConfirm::Send(Write::Redrive { plan, .. }) => self.redrive_still_eligible(plan),
+            OnConfirm::Quit => Ok(()),
         }
     }
 

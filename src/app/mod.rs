@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::action::{Action, Command, FilterEdit, Intent, Payload, Read, StopSignal, WriteContext};
+use crate::action::{
+    Action, Answered, Command, FilterEdit, Intent, Payload, Read, StopSignal, Write, WriteContext,
+};
 use crate::aws::AwsError;
 use crate::eligibility::{
     FailedVersion, LaterRun, RetryInput, RetryMode, RetryPlan, gather, retry_plan,
@@ -216,12 +218,14 @@ impl App {
                 Vec::new()
             }
             Action::Loaded { read, at, result } => self.on_loaded(read, at, result),
-            Action::RetryAnswered { plan, result } => self.on_retry_answer(plan, result),
-            Action::RedriveAnswered {
+            Action::WriteAnswered(Answered::Retry { plan, result }) => {
+                self.on_retry_answer(plan, result)
+            }
+            Action::WriteAnswered(Answered::Redrive {
                 plan,
                 client_token,
                 result,
-            } => self.on_redrive_answer(plan, client_token, result),
+            }) => self.on_redrive_answer(plan, client_token, result),
         }
     }
 

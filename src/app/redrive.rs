@@ -117,11 +117,11 @@ impl App {
             Tone::Running,
             format!("Sending RedriveExecution for {}…", plan.execution_name),
         );
-        vec![Command::Redrive {
+        vec![Command::Send(Write::Redrive {
             plan,
             client_token,
             context,
-        }]
+        })]
     }
 
     pub(super) fn on_redrive_answer(
@@ -312,7 +312,7 @@ fn redrive_question(
         title: "Redrive execution?".into(),
         lines,
         warning,
-        on_confirm: Command::Redrive {
+        on_confirm: Write::Redrive {
             context,
             plan,
             client_token,

@@ -111,7 +111,7 @@ impl App {
                 plan.retry_mode.as_aws()
             ),
         );
-        vec![Command::Retry { plan, context }]
+        vec![Command::Send(Write::Retry { plan, context })]
     }
 
     pub(super) fn on_retry_answer(
@@ -250,6 +250,6 @@ fn question(plan: RetryPlan, context: WriteContext) -> Question {
             ("Re-runs".into(), plan.reruns.join(", ")),
         ],
         warning,
-        on_confirm: Command::Retry { plan, context },
+        on_confirm: Write::Retry { plan, context },
     }
 }

@@ -4,7 +4,7 @@
 use crate::common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use unstick::action::{Action, Command, Payload, Quota, Read, StopSignal};
+use unstick::action::{Action, Answered, Command, Payload, Quota, Read, StopSignal, Write};
 use unstick::app::{OnConfirm, View};
 use unstick::aws::{AwsError, ErrorKind};
 use unstick::eligibility::{OwnWrite, RetryMode};
@@ -14,7 +14,7 @@ use unstick::model::{ActionStatus, PipelineState, StageStatus};
 fn retries(commands: &[Command]) -> usize {
     commands
         .iter()
-        .filter(|c| matches!(c, Command::Retry { .. }))
+        .filter(|c| matches!(c, Command::Send(Write::Retry { .. })))
         .count()
 }
 
@@ -55,7 +55,7 @@ async fn one_confirmation_sends_exactly_one_retry() {
     let sent = answer_yes(&mut app);
     assert_eq!(retries(&sent), 1);
     match &sent[0] {
-        Command::Retry { plan, context } => {
+        Command::Send(Write::Retry { plan, context }) => {
             assert_eq!(plan.pipeline_name, "checkout-web");
             assert_eq!(plan.stage_name, "Build");
             assert_eq!(plan.retry_mode, RetryMode::FailedActions);
@@ -103,7 +103,7 @@ async fn retry_all_names_the_outputs_it_overwrites() {
     let dialog = app.confirm.as_ref().expect("dialog open");
     assert!(dialog.warning.as_ref().unwrap().contains("UnitTests"));
     match &dialog.on_confirm {
-        OnConfirm::Send(Command::Retry { plan, .. }) => {
+        OnConfirm::Send(Write::Retry { plan, .. }) => {
             assert_eq!(plan.retry_mode, RetryMode::AllActions)
         }
         other => panic!("{other:?}"),
@@ -166,16 +166,16 @@ async fn an_answer_refreshes_at_once_and_follows_the_stage() {
     open(&mut app, "checkout-web");
     app.update(char_key('r'));
     let plan = match answer_yes(&mut app).remove(0) {
-        Command::Retry { plan, .. } => plan,
+        Command::Send(Write::Retry { plan, .. }) => plan,
         other => panic!("{other:?}"),
     };
-    let commands = app.update(Action::RetryAnswered {
+    let commands = app.update(Action::WriteAnswered(Answered::Retry {
         plan: plan.clone(),
         result: Ok(RetryReceipt {
             pipeline_execution_id: plan.pipeline_execution_id.clone(),
             request_id: Some("req-1".into()),
         }),
-    });
+    }));
     assert!(commands.contains(&Command::Fetch(Read::State("checkout-web".into()))));
     assert!(app.following_retry("checkout-web"));
     assert!(
@@ -200,7 +200,7 @@ async fn a_refused_retry_is_shown_in_plain_words() {
     open(&mut app, "checkout-web");
     app.update(char_key('r'));
     let plan = match answer_yes(&mut app).remove(0) {
-        Command::Retry { plan, .. } => plan,
+        Command::Send(Write::Retry { plan, .. }) => plan,
         other => panic!("{other:?}"),
     };
     let mut error = AwsError::new(
@@ -208,10 +208,10 @@ async fn a_refused_retry_is_shown_in_plain_words() {
         "access denied: your AWS identity needs the IAM permission codepipeline:RetryStageExecution",
     );
     error.code = Some("AccessDeniedException".into());
-    app.update(Action::RetryAnswered {
+    app.update(Action::WriteAnswered(Answered::Retry {
         plan,
         result: Err(error),
-    });
+    }));
     let status = &app.ui.status.as_ref().unwrap().text;
     assert!(
         status.contains("codepipeline:RetryStageExecution"),
@@ -509,16 +509,16 @@ async fn stale_reads_after_a_retry_never_allow_a_second_one() {
     let mut app = loaded_app(&emulator, false).await;
     open(&mut app, "checkout-web");
     app.update(char_key('r'));
-    let Command::Retry { plan, .. } = answer_yes(&mut app).remove(0) else {
+    let Command::Send(Write::Retry { plan, .. }) = answer_yes(&mut app).remove(0) else {
         panic!("a retry");
     };
-    app.update(Action::RetryAnswered {
+    app.update(Action::WriteAnswered(Answered::Retry {
         plan: plan.clone(),
         result: Ok(RetryReceipt {
             pipeline_execution_id: plan.pipeline_execution_id.clone(),
             request_id: None,
         }),
-    });
+    }));
     // The endpoint lags: for half a minute it still shows the failure. Mashing keys
     // in that time sends nothing.
     for t in (2..30).step_by(2) {
@@ -571,17 +571,17 @@ async fn a_retry_whose_answer_was_lost_is_possibly_applied() {
     let mut app = loaded_app(&emulator, false).await;
     open(&mut app, "checkout-web");
     app.update(char_key('r'));
-    let Command::Retry { plan, .. } = answer_yes(&mut app).remove(0) else {
+    let Command::Send(Write::Retry { plan, .. }) = answer_yes(&mut app).remove(0) else {
         panic!("a retry");
     };
     let lost = AwsError {
         may_have_arrived: true,
         ..AwsError::new(ErrorKind::Unreachable, "the request timed out")
     };
-    let commands = app.update(Action::RetryAnswered {
+    let commands = app.update(Action::WriteAnswered(Answered::Retry {
         plan,
         result: Err(lost),
-    });
+    }));
     // Not "failed": sent, no answer, and the stage is re-read at once.
     let status = status_text(&app);
     assert!(status.contains("it may have been applied"), "{status}");

@@ -4,7 +4,7 @@
 use crate::common::*;
 use ratatui::crossterm::event::KeyCode;
 
-use unstick::action::{Action, Command, Read};
+use unstick::action::{Action, Answered, Command, Read, Write};
 use unstick::app::{OnConfirm, View};
 use unstick::aws::{AwsError, ErrorKind};
 use unstick::model::RedriveReceipt;
@@ -14,9 +14,9 @@ fn redrives(commands: &[Command]) -> Vec<(String, String)> {
     commands
         .iter()
         .filter_map(|c| match c {
-            Command::Redrive {
+            Command::Send(Write::Redrive {
                 plan, client_token, ..
-            } => Some((plan.execution_arn.clone(), client_token.clone())),
+            }) => Some((plan.execution_arn.clone(), client_token.clone())),
             _ => None,
         })
         .collect()
@@ -24,7 +24,7 @@ fn redrives(commands: &[Command]) -> Vec<(String, String)> {
 
 fn dialog_token(app: &unstick::app::App) -> String {
     match &app.confirm.as_ref().expect("dialog open").on_confirm {
-        OnConfirm::Send(Command::Redrive { client_token, .. }) => client_token.clone(),
+        OnConfirm::Send(Write::Redrive { client_token, .. }) => client_token.clone(),
         other => panic!("{other:?}"),
     }
 }
@@ -38,9 +38,9 @@ async fn confirmed_redrive(
     open_execution(app, clients, arn).await;
     app.update(char_key('r'));
     let shown = dialog_token(app);
-    let Command::Redrive {
+    let Command::Send(Write::Redrive {
         plan, client_token, ..
-    } = answer_yes(app).remove(0)
+    }) = answer_yes(app).remove(0)
     else {
         panic!("expected a redrive");
     };
@@ -101,14 +101,14 @@ async fn an_answer_follows_the_execution_and_refreshes_it() {
     let mut app = loaded_app(&emulator, false).await;
     let arn = execution_arn("order-fulfilment", "order-58211");
     let (plan, client_token) = confirmed_redrive(&mut app, &clients, &arn).await;
-    let commands = app.update(Action::RedriveAnswered {
+    let commands = app.update(Action::WriteAnswered(Answered::Redrive {
         plan,
         client_token,
         result: Ok(RedriveReceipt {
             redrive_date: Some(t0()),
             request_id: None,
         }),
-    });
+    }));
     assert!(app.redrive_watches.contains_key(&arn));
     assert!(commands.contains(&Command::Fetch(Read::DescribeExecution(arn.clone()))));
     assert!(
@@ -137,11 +137,11 @@ async fn no_answer_keeps_the_token_and_a_resend_reuses_it() {
             "cannot reach the AWS endpoint: connection reset",
         )
     };
-    app.update(Action::RedriveAnswered {
+    app.update(Action::WriteAnswered(Answered::Redrive {
         plan,
         client_token,
         result: Err(lost),
-    });
+    }));
     assert!(
         app.ui
             .status
@@ -177,11 +177,11 @@ async fn a_refusal_drops_the_token() {
         "access denied: your AWS identity needs the IAM permission states:RedriveExecution",
     );
     denied.code = Some("AccessDeniedException".into());
-    app.update(Action::RedriveAnswered {
+    app.update(Action::WriteAnswered(Answered::Redrive {
         plan,
         client_token,
         result: Err(denied),
-    });
+    }));
     assert!(
         app.ui
             .status
