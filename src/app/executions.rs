@@ -80,14 +80,8 @@ impl App {
         rows.extend(
             sfn.machine_list()
                 .iter()
-                .filter(|m| matches(&m.name))
-                .filter(|m| {
-                    filters
-                        .iter()
-                        .any(|f| sfn.more.contains(&(m.state_machine_arn.clone(), *f)))
-                })
+                .filter(|m| matches(&m.name) && self.has_more(&m.state_machine_arn))
                 .map(|m| {
-                    let limit = self.execution_limit(&m.state_machine_arn);
                     let listed = filters
                         .iter()
                         .filter_map(|f| sfn.lists.get(&(m.state_machine_arn.clone(), *f)))
@@ -97,7 +91,7 @@ impl App {
                     ExecutionRow::More {
                         machine: &m.name,
                         listed,
-                        next: EXECUTION_LIMITS.into_iter().find(|step| *step > limit),
+                        next: self.next_execution_limit(&m.state_machine_arn),
                     }
                 }),
         );
@@ -111,6 +105,19 @@ impl App {
             .get(machine)
             .copied()
             .unwrap_or(EXECUTION_LIMITS[0])
+    }
+
+    /// The step `m` would take `machine`'s list to, if it is not at the last already.
+    fn next_execution_limit(&self, machine: &str) -> Option<u16> {
+        let limit = self.execution_limit(machine);
+        EXECUTION_LIMITS.into_iter().find(|step| *step > limit)
+    }
+
+    /// Whether AWS holds more of `machine`'s executions, of the statuses shown, than listed.
+    fn has_more(&self, machine: &str) -> bool {
+        self.execution_filters()
+            .iter()
+            .any(|f| self.model.sfn.more.contains(&(machine.to_string(), *f)))
     }
 
     /// The list read of `machine` for `filter`, as many as the person asked for.
@@ -136,19 +143,15 @@ impl App {
         };
         let machine = execution.state_machine_arn;
         let name = machine.rsplit(':').next().unwrap_or(&machine).to_string();
-        let has_more = self
-            .execution_filters()
-            .iter()
-            .any(|f| self.model.sfn.more.contains(&(machine.clone(), *f)));
-        if !has_more {
+        if !self.has_more(&machine) {
             self.say(
                 Tone::Muted,
                 format!("{name}: every execution of the statuses shown is listed"),
             );
             return Vec::new();
         }
-        let limit = self.execution_limit(&machine);
-        let Some(next) = EXECUTION_LIMITS.into_iter().find(|step| *step > limit) else {
+        let Some(next) = self.next_execution_limit(&machine) else {
+            let limit = self.execution_limit(&machine);
             self.say(
                 Tone::Muted,
                 format!(

@@ -90,7 +90,8 @@ pub fn overview(state: Option<&PipelineState>) -> Overview {
 }
 
 fn unclear_status(stage: &str, word: &str) -> String {
-    if word.is_empty() || word == super::status::NO_STATUS {
+    // `StageStatus::parse` turns a status AWS left out into NO_STATUS.
+    if word == super::status::NO_STATUS {
         format!("{stage}: AWS sent no status")
     } else {
         format!("{stage}: unknown status \"{word}\"")

@@ -33,19 +33,7 @@ pub async fn load_picture(
     depth: Depth,
     pace: Pace,
 ) -> Vec<(Read, AwsError)> {
-    let mut done: HashSet<Read> = HashSet::new();
-    let mut failed = Vec::new();
-    loop {
-        let reads: Vec<Read> = app
-            .picture_reads(depth)
-            .into_iter()
-            .filter(|read| done.insert(read.clone()))
-            .collect();
-        if reads.is_empty() {
-            return failed;
-        }
-        failed.extend(read_round(app, clients, reads, pace).await);
-    }
+    in_rounds(app, clients, pace, |app| app.picture_reads(depth)).await
 }
 
 /// Reads what the two lists show, one after another, all stamped `at`.
@@ -56,17 +44,29 @@ pub async fn load_everything(app: &mut App, clients: &Clients, at: Timestamp) {
 /// Reads what opening one execution shows: its description, its history (every page) and
 /// its Map Runs, stamped `at`.
 pub async fn load_execution(app: &mut App, clients: &Clients, arn: &str, at: Timestamp) {
+    let pace = Pace::OneByOne { at };
+    in_rounds(app, clients, pace, |app| app.execution_detail_reads(arn)).await;
+}
+
+/// Reads, round after round, what `wanted` asks of `app` that was not read yet, until
+/// nothing new is wanted. Returns the reads that failed, with why.
+async fn in_rounds(
+    app: &mut App,
+    clients: &Clients,
+    pace: Pace,
+    wanted: impl Fn(&App) -> Vec<Read>,
+) -> Vec<(Read, AwsError)> {
     let mut done: HashSet<Read> = HashSet::new();
+    let mut failed = Vec::new();
     loop {
-        let reads: Vec<Read> = app
-            .execution_detail_reads(arn)
+        let reads: Vec<Read> = wanted(app)
             .into_iter()
             .filter(|read| done.insert(read.clone()))
             .collect();
         if reads.is_empty() {
-            return;
+            return failed;
         }
-        read_round(app, clients, reads, Pace::OneByOne { at }).await;
+        failed.extend(read_round(app, clients, reads, pace).await);
     }
 }
 
