@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use unstick_emulator::Fleet;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -71,18 +72,35 @@ pub enum CommandArg {
         connection: ConnectionArgs,
     },
     /// Run the built-in AWS emulator alone, for the AWS CLI or tests.
-    Emulator {
-        /// Port on 127.0.0.1 to listen on.
-        #[arg(long, default_value_t = 4566)]
-        port: u16,
-        /// Scenario file: pipelines and state machines to serve (default: the bundled demo).
-        #[arg(long, value_name = "PATH")]
-        scenario: Option<PathBuf>,
-        /// Delay every reply by this many milliseconds.
-        #[arg(long, default_value_t = 0)]
-        latency_ms: u64,
-        /// Throttle requests above this rate (requests per second).
-        #[arg(long)]
-        throttle_rate: Option<f64>,
-    },
+    Emulator(EmulatorArgs),
+}
+
+/// What the standalone emulator serves, and how like AWS it meters requests.
+#[derive(Debug, Clone, Args)]
+pub struct EmulatorArgs {
+    /// Port on 127.0.0.1 to listen on.
+    #[arg(long, default_value_t = 4566)]
+    pub port: u16,
+    /// Scenario file: pipelines and state machines to serve (default: the bundled demo).
+    #[arg(long, value_name = "PATH", conflicts_with = "fleet")]
+    pub scenario: Option<PathBuf>,
+    /// Serve a generated fleet instead: PIPELINESxMACHINESxEXECUTIONS, e.g. 200x50x100.
+    #[arg(long, value_name = "SIZE")]
+    pub fleet: Option<Fleet>,
+    /// The region it answers as; it decides which published quotas apply.
+    #[arg(long, default_value = "us-east-1")]
+    pub region: String,
+    /// Delay every reply by this many milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Throttle as AWS does: Step Functions' published bucket per API, and one
+    /// CodePipeline bucket for the account (see --codepipeline-quota).
+    #[arg(long)]
+    pub aws_quotas: bool,
+    /// The CodePipeline bucket with --aws-quotas, as BURST/REFILL per second.
+    #[arg(long, value_name = "BURST/REFILL", default_value = "10/5")]
+    pub codepipeline_quota: String,
+    /// Also throttle every request above this rate (requests per second).
+    #[arg(long)]
+    pub throttle_rate: Option<f64>,
 }

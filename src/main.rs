@@ -10,8 +10,8 @@ use tokio::sync::mpsc;
 use unstick::app::{App, Settings};
 use unstick::audit::AuditLog;
 use unstick::aws::{self, Clients, Connection};
-use unstick::cli::{Cli, CommandArg, ConnectionArgs};
-use unstick::emulator::{self, EmulatorOptions, Scenario};
+use unstick::cli::{Cli, CommandArg, ConnectionArgs, EmulatorArgs};
+use unstick::emulator::{self, EmulatorOptions, QuotaOptions, Rate, Scenario};
 use unstick::poller::Schedule;
 use unstick::runner::{Identity, Runner};
 use unstick::ui::Theme;
@@ -47,12 +47,7 @@ fn main() -> ExitCode {
                 )
                 .await
             }
-            Some(CommandArg::Emulator {
-                port,
-                scenario,
-                latency_ms,
-                throttle_rate,
-            }) => run_emulator(port, scenario, latency_ms, throttle_rate).await,
+            Some(CommandArg::Emulator(args)) => run_emulator(args).await,
         }
     });
     match result {
@@ -252,29 +247,47 @@ async fn run_report(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn run_emulator(
-    port: u16,
-    scenario: Option<std::path::PathBuf>,
-    latency_ms: u64,
-    throttle_rate: Option<f64>,
-) -> color_eyre::Result<ExitCode> {
-    let scenario = match scenario {
-        Some(path) => Scenario::load(&path).map_err(|e| eyre!(e))?,
-        None => Scenario::demo(),
+async fn run_emulator(args: EmulatorArgs) -> color_eyre::Result<ExitCode> {
+    let scenario = match (&args.scenario, args.fleet) {
+        (Some(path), _) => Scenario::load(path).map_err(|e| eyre!(e))?,
+        (None, Some(fleet)) => fleet.scenario(),
+        (None, None) => Scenario::demo(),
     };
+    let codepipeline = parse_rate(&args.codepipeline_quota)?;
     let options = EmulatorOptions {
-        latency: std::time::Duration::from_millis(latency_ms),
-        throttle_per_second: throttle_rate,
+        region: args.region.clone(),
+        latency: std::time::Duration::from_millis(args.latency_ms),
+        quotas: QuotaOptions {
+            published: args.aws_quotas,
+            unpublished: args.aws_quotas.then_some(codepipeline),
+            everything: args.throttle_rate.map(|rate| Rate {
+                burst: (rate * 2.0).ceil() as u32,
+                refill: rate,
+            }),
+        },
         ..EmulatorOptions::default()
     };
+    let port = args.port;
     let emulator = emulator::start(&scenario, options, port)
         .await
         .wrap_err_with(|| format!("cannot listen on 127.0.0.1:{port}"))?;
     println!("unstick emulator listening on {}", emulator.endpoint_url());
     println!(
-        "try: aws codepipeline list-pipelines --endpoint-url {} --region us-east-1",
-        emulator.endpoint_url()
+        "try: aws codepipeline list-pipelines --endpoint-url {} --region {}",
+        emulator.endpoint_url(),
+        args.region
     );
     tokio::signal::ctrl_c().await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `BURST/REFILL`, as `10/5`.
+fn parse_rate(text: &str) -> color_eyre::Result<Rate> {
+    let parsed = text
+        .split_once('/')
+        .and_then(|(burst, refill)| Some((burst.trim().parse().ok()?, refill.trim().parse().ok()?)))
+        .filter(|(burst, refill): &(u32, f64)| *burst > 0 && *refill > 0.0);
+    let (burst, refill) =
+        parsed.ok_or_else(|| eyre!("a quota is BURST/REFILL, like 10/5, not '{text}'"))?;
+    Ok(Rate { burst, refill })
 }

@@ -296,10 +296,15 @@ fn strings_from_aws_never_write_control_sequences_to_the_terminal() {
     let state = tempfile::tempdir().unwrap();
     // A name with a right-to-left override, and an error message and a cause that try
     // to retitle the terminal, ring its bell and move the cursor.
+    // AWS refuses to read a pipeline whose name breaks its pattern: that one is listed
+    // with the refusal, and the hostile action name and messages come from another.
     let hostile_name = "deploy-\u{202E}dorp\u{202C}-web";
     let scenario = serde_json::json!({
         "pipelines": [{
             "name": hostile_name,
+            "stages": [{"name": "Source", "actions": [{"name": "Src", "category": "Source", "provider": "S3"}]}]
+        }, {
+            "name": "deploy-web",
             "stages": [
                 {"name": "Source", "actions": [{"name": "Src", "category": "Source", "provider": "S3"}]},
                 {"name": "Build", "actions": [{"name": "Compile\u{2066}x"}]}
@@ -335,7 +340,8 @@ fn strings_from_aws_never_write_control_sequences_to_the_terminal() {
         state.path(),
     );
     app.wait_for("dorp", PATIENCE);
-    app.send("\r");
+    app.send("/deploy-web");
+    app.accept_filter_and_open();
     app.wait_for("boom", PATIENCE);
     app.escape();
     app.send("\t");

@@ -5,16 +5,25 @@
 mod bucket;
 pub mod codepipeline;
 pub mod faults;
+pub mod fleet;
 pub mod limits;
+pub mod pages;
+mod query;
+pub mod quota;
 pub mod scenario;
 pub mod server;
+pub mod service;
 pub mod sfn;
+pub mod shape;
 pub mod sts;
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
 pub use faults::Fault;
+pub use fleet::Fleet;
+pub use limits::Rate;
+pub use quota::QuotaOptions;
 pub use scenario::Scenario;
 pub use server::{Emulator, EmulatorOptions, start};
 
@@ -78,31 +87,6 @@ pub fn new_id() -> String {
     )
 }
 
-/// Pages `rows` the way AWS does: `maxResults` (capped), and an opaque `nextToken`.
-pub fn page<T: Clone>(
-    rows: Vec<T>,
-    input: &Value,
-    page_size: usize,
-    max_allowed: usize,
-) -> (Vec<T>, Option<String>) {
-    let asked = input
-        .get("maxResults")
-        .and_then(Value::as_u64)
-        .map_or(max_allowed, |n| n as usize)
-        .clamp(1, max_allowed);
-    let size = asked.min(page_size.max(1));
-    let start = input
-        .get("nextToken")
-        .and_then(Value::as_str)
-        .and_then(|token| token.strip_prefix("page-"))
-        .and_then(|offset| offset.parse::<usize>().ok())
-        .unwrap_or(0);
-    let end = (start + size).min(rows.len());
-    let items = rows.get(start..end).map(<[T]>::to_vec).unwrap_or_default();
-    let next = (end < rows.len()).then(|| format!("page-{end}"));
-    (items, next)
-}
-
 /// A string field the request must carry, or AWS's ValidationException.
 pub fn required<'a>(input: &'a Value, field: &str) -> Result<&'a str, ApiError> {
     input
@@ -114,22 +98,6 @@ pub fn required<'a>(input: &'a Value, field: &str) -> Result<&'a str, ApiError> 
                 "1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null"
             ))
         })
-}
-
-/// A list reply: one page of `rows` under `key`, and `nextToken` when there is more.
-pub fn paged(
-    key: &str,
-    rows: Vec<Value>,
-    input: &Value,
-    page_size: usize,
-    max_allowed: usize,
-) -> Value {
-    let (items, next) = page(rows, input, page_size, max_allowed);
-    let mut out = json!({ key: items });
-    if let Some(token) = next {
-        out["nextToken"] = json!(token);
-    }
-    out
 }
 
 /// The error body AWS JSON protocols send.

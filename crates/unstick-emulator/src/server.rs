@@ -1,4 +1,7 @@
-//! The emulator's HTTP face: `POST /` with `X-Amz-Target: <Service>.<Operation>`.
+//! The emulator's HTTP face. awsJson requests (`POST /` with `X-Amz-Target:
+//! <Service>.<Operation>`) and awsQuery ones (a form with `Action=<Operation>`) are routed
+//! through one table of services. What every service shares happens here, in AWS's order:
+//! injected faults, latency, quotas, the operation's request shape, then its answer.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -18,20 +21,22 @@ use super::codepipeline::CodePipeline;
 use super::faults::{Fault, Faults};
 use super::sfn::StepFunctions;
 use super::{ApiError, Scenario, error_body, new_id};
-use crate::bucket::Bucket;
-
-const CODEPIPELINE: &str = "CodePipeline_20150709";
-const STEP_FUNCTIONS: &str = "AWSStepFunctions";
+use crate::pages::Pager;
+use crate::quota::{QuotaOptions, Quotas};
+use crate::service::{Call, Protocol, Service};
+use crate::sts::Sts;
+use crate::{query, shape};
 
 #[derive(Debug, Clone)]
 pub struct EmulatorOptions {
     pub region: String,
     /// Added to every reply.
     pub latency: Duration,
-    /// Largest page any list operation returns, whatever maxResults asks.
+    /// Largest page any list operation returns, whatever maxResults asks: tests shrink it
+    /// to see paging at work.
     pub page_size: usize,
-    /// Throttle like AWS when requests come faster than this (burst of twice the rate).
-    pub throttle_per_second: Option<f64>,
+    /// Which token buckets throttle requests (none by default).
+    pub quotas: QuotaOptions,
     /// The "now" the scenario's relative times count back from (default: the real now).
     /// Tests fix it so that "12m ago" on screen is exact.
     pub scenario_time: Option<Timestamp>,
@@ -43,7 +48,7 @@ impl Default for EmulatorOptions {
             region: "us-east-1".into(),
             latency: Duration::ZERO,
             page_size: 1000,
-            throttle_per_second: None,
+            quotas: QuotaOptions::default(),
             scenario_time: None,
         }
     }
@@ -59,17 +64,18 @@ pub struct Emulator {
 struct Inner {
     addr: SocketAddr,
     options: EmulatorOptions,
-    codepipeline: Mutex<CodePipeline>,
-    sfn: Mutex<StepFunctions>,
+    /// The table requests are dispatched through.
+    services: Vec<Mutex<Box<dyn Service>>>,
     clock: super::Clock,
     faults: Mutex<Faults>,
-    bucket: Mutex<Option<Bucket>>,
-    /// The account the demo credentials belong to (STS GetCallerIdentity).
-    account: String,
+    quotas: Mutex<Quotas>,
+    /// Signs paging tokens: a token from another run of the emulator is refused, as AWS
+    /// refuses an expired one.
+    secret: u64,
     requests: Mutex<Vec<(String, Value)>>,
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+fn lock<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -115,20 +121,21 @@ pub async fn start(
 ) -> std::io::Result<Emulator> {
     let listener = TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;
-    let bucket = options
-        .throttle_per_second
-        .map(|rate| Bucket::new((rate * 2.0).ceil() as u32, rate));
     let start = options.scenario_time.unwrap_or_else(Timestamp::now);
+    let services: Vec<Box<dyn Service>> = vec![
+        Box::new(CodePipeline::new(scenario, &options.region, start)),
+        Box::new(StepFunctions::new(scenario, &options.region, start)),
+        Box::new(Sts::new(&scenario.account_id)),
+    ];
     let emulator = Emulator {
         inner: Arc::new(Inner {
             addr,
-            codepipeline: Mutex::new(CodePipeline::new(scenario, &options.region, start)),
-            sfn: Mutex::new(StepFunctions::new(scenario, &options.region, start)),
+            services: services.into_iter().map(Mutex::new).collect(),
             clock: super::Clock::starting_at(start),
+            quotas: Mutex::new(Quotas::new(options.quotas.clone(), &options.region)),
             options,
             faults: Mutex::new(Faults::default()),
-            bucket: Mutex::new(bucket),
-            account: scenario.account_id.clone(),
+            secret: fastrand::u64(..),
             requests: Mutex::new(Vec::new()),
         }),
     };
@@ -143,89 +150,151 @@ pub async fn start(
     Ok(emulator)
 }
 
-async fn handle(State(emulator): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {
-    let target = headers
-        .get("x-amz-target")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    // STS speaks awsQuery: no target header, a form body, an XML reply.
-    if target.is_empty() && body.starts_with(b"Action=") {
-        let form = String::from_utf8_lossy(&body);
-        lock(&emulator.inner.requests).push(("GetCallerIdentity".into(), Value::Null));
-        let (status, xml) = super::sts::answer(&form, &emulator.inner.account);
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
-        return raw(status, "text/xml", &xml);
+/// How a reply is written: the service's protocol.
+#[derive(Clone, Copy)]
+enum Wire {
+    Json(&'static str),
+    Query(&'static str),
+}
+
+impl Wire {
+    fn of(protocol: Protocol) -> Self {
+        match protocol {
+            Protocol::Json { version: "1.1", .. } => Self::Json("application/x-amz-json-1.1"),
+            Protocol::Json { .. } => Self::Json("application/x-amz-json-1.0"),
+            Protocol::Query { namespace, .. } => Self::Query(namespace),
+        }
     }
-    let (service, operation) = target.split_once('.').unwrap_or(("", target.as_str()));
-    let content_type = match service {
-        CODEPIPELINE => "application/x-amz-json-1.1",
-        _ => "application/x-amz-json-1.0",
-    };
-    let input: Value = if body.is_empty() {
-        Value::Object(Default::default())
-    } else {
-        match serde_json::from_slice(&body) {
-            Ok(value) => value,
-            Err(error) => {
-                let error = ApiError::new(
+}
+
+/// A request, read off the wire: which service, which operation, its input.
+struct Request {
+    service: Option<usize>,
+    wire: Wire,
+    operation: String,
+    input: Result<Value, ApiError>,
+}
+
+impl Inner {
+    fn read(&self, headers: &HeaderMap, body: &[u8]) -> Request {
+        let target = headers
+            .get("x-amz-target")
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        let find = |wanted: &dyn Fn(Protocol) -> bool| {
+            self.services
+                .iter()
+                .position(|service| wanted(lock(service).protocol()))
+        };
+        if target.is_empty() {
+            let (action, input) = query::read_form(body);
+            let service = find(&|protocol| matches!(protocol, Protocol::Query { .. }));
+            let wire = service.map_or(Wire::Query(""), |index| {
+                Wire::of(lock(&self.services[index]).protocol())
+            });
+            return Request {
+                service,
+                wire,
+                operation: action.unwrap_or_default(),
+                input: Ok(input),
+            };
+        }
+        let (prefix, operation) = target.split_once('.').unwrap_or(("", target));
+        let service =
+            find(&|protocol| matches!(protocol, Protocol::Json { target, .. } if target == prefix));
+        let wire = service.map_or(Wire::Json("application/x-amz-json-1.0"), |index| {
+            Wire::of(lock(&self.services[index]).protocol())
+        });
+        let input = if body.is_empty() {
+            Ok(Value::Object(Default::default()))
+        } else {
+            serde_json::from_slice(body).map_err(|error| {
+                ApiError::new(
                     400,
                     "SerializationException",
                     format!("request body is not JSON: {error}"),
-                );
-                return reply(content_type, Err(error));
-            }
+                )
+            })
+        };
+        Request {
+            service,
+            wire,
+            operation: operation.to_string(),
+            input,
         }
-    };
-    lock(&emulator.inner.requests).push((operation.to_string(), input.clone()));
+    }
 
+    /// Quotas, shape, answer: what the named service says to a readable request.
+    fn answer(&self, index: usize, operation: &str, input: &Value) -> Result<Value, ApiError> {
+        let mut service = lock(&self.services[index]);
+        let Some(operation) = service.operations().iter().find(|op| op.name == operation) else {
+            return Err(crate::service::unanswered(operation));
+        };
+        let now = self.clock.now();
+        let name = match service.protocol() {
+            Protocol::Json { target, .. } => target,
+            Protocol::Query { version, .. } => version,
+        };
+        if !lock(&self.quotas).take(name, operation, now) {
+            return Err(throttled());
+        }
+        shape::check(input, operation.input)?;
+        let call = Call {
+            operation,
+            input,
+            now,
+            pager: Pager::new(self.secret, self.options.page_size, service.invalid_token()),
+        };
+        service.answer(&call)
+    }
+}
+
+async fn handle(State(emulator): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {
     let inner = &emulator.inner;
+    let request = inner.read(&headers, &body);
+    let wire = request.wire;
+    let input = match request.input {
+        Ok(input) => input,
+        Err(error) => return reply(wire, &request.operation, Err(error)),
+    };
+    lock(&inner.requests).push((request.operation.clone(), input.clone()));
     if !inner.options.latency.is_zero() {
         tokio::time::sleep(inner.options.latency).await;
     }
-    let fault = lock(&inner.faults).take(operation);
+    let fault = lock(&inner.faults).take(&request.operation);
     match fault {
-        Some(Fault::Throttle) => return reply(content_type, Err(throttled())),
+        Some(Fault::Throttle) => return reply(wire, &request.operation, Err(throttled())),
         Some(Fault::ServerError) => {
             return raw(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                content_type,
+                content_type(wire),
                 "{\"message\":\"We encountered an internal error. Please try again.\"}",
             );
         }
         Some(Fault::Malformed) => {
             return raw(
                 StatusCode::OK,
-                content_type,
+                content_type(wire),
                 "{\"pipelines\": [ {\"name\": ",
             );
         }
-        Some(Fault::Error(error)) => return reply(content_type, Err(error)),
+        Some(Fault::Error(error)) => return reply(wire, &request.operation, Err(error)),
         Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
         Some(Fault::LoseReply(_) | Fault::Edit { .. }) | None => {}
     }
-    let allowed = lock(&inner.bucket)
-        .as_mut()
-        .is_none_or(|bucket| bucket.try_take(inner.clock.now()));
-    if !allowed {
-        return reply(content_type, Err(throttled()));
-    }
-    let result = match service {
-        CODEPIPELINE => lock(&inner.codepipeline).handle(
-            &inner.clock,
-            operation,
-            &input,
-            inner.options.page_size,
-        ),
-        STEP_FUNCTIONS => {
-            lock(&inner.sfn).handle(&inner.clock, operation, &input, inner.options.page_size)
-        }
-        _ => Err(ApiError::new(
+    let result = match request.service {
+        Some(index) => inner.answer(index, &request.operation, &input),
+        None => Err(ApiError::new(
             400,
             "UnknownOperationException",
-            format!("unknown target '{target}'"),
+            format!("no service answers '{}'", request.operation),
         )),
     };
+    let result = result.map(|mut body| {
+        // The JSON protocols leave an absent member out; they never send null.
+        without_nulls(&mut body);
+        body
+    });
     let result = match (fault, result) {
         (Some(Fault::LoseReply(hold)), result) => {
             tokio::time::sleep(hold).await;
@@ -237,20 +306,53 @@ async fn handle(State(emulator): State<Emulator>, headers: HeaderMap, body: Byte
         }
         (_, result) => result,
     };
-    reply(content_type, result)
+    reply(wire, &request.operation, result)
+}
+
+fn without_nulls(value: &mut Value) {
+    match value {
+        Value::Object(members) => {
+            members.retain(|_, member| !member.is_null());
+            members.values_mut().for_each(without_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(without_nulls),
+        _ => {}
+    }
 }
 
 fn throttled() -> ApiError {
     ApiError::new(400, "ThrottlingException", "Rate exceeded")
 }
 
-fn reply(content_type: &'static str, result: Result<Value, ApiError>) -> Response {
-    match result {
-        Ok(body) => raw(StatusCode::OK, content_type, &body.to_string()),
-        Err(error) => {
-            let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST);
-            raw(status, content_type, &error_body(&error).to_string())
-        }
+fn content_type(wire: Wire) -> &'static str {
+    match wire {
+        Wire::Json(content_type) => content_type,
+        Wire::Query(_) => "text/xml",
+    }
+}
+
+fn status_of(error: &ApiError) -> StatusCode {
+    StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST)
+}
+
+fn reply(wire: Wire, operation: &str, result: Result<Value, ApiError>) -> Response {
+    match (wire, result) {
+        (Wire::Query(namespace), Ok(body)) => raw(
+            StatusCode::OK,
+            "text/xml",
+            &query::write_result(operation, namespace, &body, &new_id()),
+        ),
+        (Wire::Query(namespace), Err(error)) => raw(
+            status_of(&error),
+            "text/xml",
+            &query::write_error(namespace, &error, &new_id()),
+        ),
+        (_, Ok(body)) => raw(StatusCode::OK, content_type(wire), &body.to_string()),
+        (_, Err(error)) => raw(
+            status_of(&error),
+            content_type(wire),
+            &error_body(&error).to_string(),
+        ),
     }
 }
 

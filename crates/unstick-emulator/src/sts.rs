@@ -1,63 +1,50 @@
-//! STS GetCallerIdentity, in the awsQuery protocol STS speaks: a form-encoded POST
-//! (`Action=GetCallerIdentity&Version=2011-06-15`) answered with XML.
+//! STS, for GetCallerIdentity: who the demo credentials belong to. STS speaks awsQuery
+//! (a form-encoded POST answered with XML); the server handles the wire format.
 
-use super::new_id;
+use serde_json::{Value, json};
 
-/// The reply to an awsQuery request: HTTP status and XML body.
-pub fn answer(form: &str, account: &str) -> (u16, String) {
-    let action = form
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(key, _)| *key == "Action")
-        .map(|(_, value)| value);
-    let request_id = new_id();
-    match action {
-        Some("GetCallerIdentity") => (
-            200,
-            format!(
-                r#"<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <GetCallerIdentityResult>
-    <Arn>arn:aws:sts::{account}:assumed-role/oncall/demo</Arn>
-    <UserId>AROADEMOUNSTICK:demo</UserId>
-    <Account>{account}</Account>
-  </GetCallerIdentityResult>
-  <ResponseMetadata>
-    <RequestId>{request_id}</RequestId>
-  </ResponseMetadata>
-</GetCallerIdentityResponse>"#
-            ),
-        ),
-        other => (
-            400,
-            format!(
-                r#"<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <Error>
-    <Type>Sender</Type>
-    <Code>InvalidAction</Code>
-    <Message>Could not find operation {} for version 2011-06-15</Message>
-  </Error>
-  <RequestId>{request_id}</RequestId>
-</ErrorResponse>"#,
-                other.unwrap_or("(none)")
-            ),
-        ),
+use crate::ApiError;
+use crate::service::{Call, Operation, Protocol, Quota, Service, unanswered};
+
+pub struct Sts {
+    account: String,
+}
+
+impl Sts {
+    pub fn new(account: &str) -> Self {
+        Self {
+            account: account.to_string(),
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+static TABLE: &[Operation] = &[Operation {
+    name: "GetCallerIdentity",
+    input: &[],
+    pages: None,
+    quota: Quota::Unmetered,
+}];
 
-    #[test]
-    fn answers_get_caller_identity_and_refuses_the_rest() {
-        let (status, body) = answer(
-            "Action=GetCallerIdentity&Version=2011-06-15",
-            "111122223333",
-        );
-        assert_eq!(status, 200);
-        assert!(body.contains("<Account>111122223333</Account>"));
-        let (status, body) = answer("Action=AssumeRole&Version=2011-06-15", "1");
-        assert_eq!(status, 400);
-        assert!(body.contains("InvalidAction"));
+impl Service for Sts {
+    fn protocol(&self) -> Protocol {
+        Protocol::Query {
+            version: "2011-06-15",
+            namespace: "https://sts.amazonaws.com/doc/2011-06-15/",
+        }
+    }
+
+    fn operations(&self) -> &'static [Operation] {
+        TABLE
+    }
+
+    fn answer(&mut self, call: &Call<'_>) -> Result<Value, ApiError> {
+        match call.operation.name {
+            "GetCallerIdentity" => Ok(json!({
+                "UserId": "AROADEMOUNSTICK:demo",
+                "Account": self.account,
+                "Arn": format!("arn:aws:sts::{}:assumed-role/oncall/demo", self.account),
+            })),
+            other => Err(unanswered(other)),
+        }
     }
 }

@@ -7,8 +7,10 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
 use super::scenario::{PipelineSpec, Scenario, StageSpec};
-use super::{ApiError, epoch, paged, required};
+use super::{ApiError, epoch, required};
+use crate::service::{Call, Operation, Protocol, Service};
 
+mod operations;
 mod retry;
 mod runs;
 
@@ -30,6 +32,38 @@ struct Pipeline {
     /// Newest first.
     executions: Vec<Execution>,
     deny: HashSet<String>,
+}
+
+impl Service for CodePipeline {
+    fn protocol(&self) -> Protocol {
+        Protocol::Json {
+            target: "CodePipeline_20150709",
+            version: "1.1",
+        }
+    }
+
+    fn operations(&self) -> &'static [Operation] {
+        operations::TABLE
+    }
+
+    fn invalid_token(&self) -> &'static str {
+        "InvalidNextTokenException"
+    }
+
+    fn answer(&mut self, call: &Call<'_>) -> Result<Value, ApiError> {
+        let (input, now) = (call.input, call.now);
+        self.settle(now);
+        match call.operation.name {
+            "ListPipelines" => self.list_pipelines(call),
+            "GetPipelineState" => self.get_pipeline_state(input, now),
+            "GetPipeline" => self.get_pipeline(input),
+            "ListPipelineExecutions" => self.list_pipeline_executions(call),
+            "GetPipelineExecution" => self.get_pipeline_execution(input, now),
+            "ListActionExecutions" => self.list_action_executions(call),
+            "RetryStageExecution" => self.retry_stage_execution(input, now),
+            other => Err(crate::service::unanswered(other)),
+        }
+    }
 }
 
 impl CodePipeline {
@@ -109,31 +143,6 @@ impl CodePipeline {
         }
     }
 
-    pub fn handle(
-        &mut self,
-        clock: &super::Clock,
-        operation: &str,
-        input: &Value,
-        page_size: usize,
-    ) -> Result<Value, ApiError> {
-        let now = clock.now();
-        self.settle(now);
-        match operation {
-            "ListPipelines" => Ok(self.list_pipelines(input, page_size)),
-            "GetPipelineState" => self.get_pipeline_state(input, now),
-            "GetPipeline" => self.get_pipeline(input),
-            "ListPipelineExecutions" => self.list_pipeline_executions(input, now, page_size),
-            "GetPipelineExecution" => self.get_pipeline_execution(input, now),
-            "ListActionExecutions" => self.list_action_executions(input, now, page_size),
-            "RetryStageExecution" => self.retry_stage_execution(input, now),
-            other => Err(ApiError::new(
-                400,
-                "UnknownOperationException",
-                format!("the emulator does not implement {other}"),
-            )),
-        }
-    }
-
     fn settle(&mut self, now: Timestamp) {
         for pipeline in &mut self.pipelines {
             for execution in &mut pipeline.executions {
@@ -183,7 +192,7 @@ impl CodePipeline {
         )
     }
 
-    fn list_pipelines(&self, input: &Value, page_size: usize) -> Value {
+    fn list_pipelines(&self, call: &Call<'_>) -> Result<Value, ApiError> {
         let rows: Vec<Value> = self
             .pipelines
             .iter()
@@ -198,7 +207,7 @@ impl CodePipeline {
                 })
             })
             .collect();
-        paged("pipelines", rows, input, page_size, 1000)
+        call.paged("pipelines", rows)
     }
 
     fn get_pipeline_state(&self, input: &Value, now: Timestamp) -> Result<Value, ApiError> {
@@ -247,8 +256,8 @@ impl CodePipeline {
                         "type": "STANDARD",
                     });
                     if run.manual_retries > 0 {
+                        // No automatic retries: the member is left out (its minimum is 1).
                         out["retryStageMetadata"] = json!({
-                            "autoStageRetryAttempt": 0,
                             "manualStageRetryAttempt": run.manual_retries,
                             "latestRetryTrigger": "ManualStageRetry",
                         });
@@ -332,12 +341,8 @@ impl CodePipeline {
             })
     }
 
-    fn list_pipeline_executions(
-        &self,
-        input: &Value,
-        now: Timestamp,
-        page_size: usize,
-    ) -> Result<Value, ApiError> {
+    fn list_pipeline_executions(&self, call: &Call<'_>) -> Result<Value, ApiError> {
+        let (input, now) = (call.input, call.now);
         let pipeline = self.pipeline(input, "pipelineName", "ListPipelineExecutions")?;
         let rows: Vec<Value> = pipeline
             .executions
@@ -354,13 +359,7 @@ impl CodePipeline {
                 })
             })
             .collect();
-        Ok(paged(
-            "pipelineExecutionSummaries",
-            rows,
-            input,
-            page_size,
-            100,
-        ))
+        call.paged("pipelineExecutionSummaries", rows)
     }
 
     fn get_pipeline_execution(&self, input: &Value, now: Timestamp) -> Result<Value, ApiError> {
@@ -379,12 +378,8 @@ impl CodePipeline {
         }))
     }
 
-    fn list_action_executions(
-        &self,
-        input: &Value,
-        now: Timestamp,
-        page_size: usize,
-    ) -> Result<Value, ApiError> {
+    fn list_action_executions(&self, call: &Call<'_>) -> Result<Value, ApiError> {
+        let (input, now) = (call.input, call.now);
         let pipeline = self.pipeline(input, "pipelineName", "ListActionExecutions")?;
         let wanted = input
             .pointer("/filter/pipelineExecutionId")
@@ -400,7 +395,10 @@ impl CodePipeline {
                     continue;
                 };
                 for (name, action) in run.visible(now) {
-                    let mut result = json!({ "externalExecutionUrl": action.url });
+                    let mut result = json!({});
+                    if let Some(url) = &action.url {
+                        result["externalExecutionUrl"] = json!(url);
+                    }
                     if let Some((code, message)) = &action.error {
                         result["errorDetails"] = json!({ "code": code, "message": message });
                     }
@@ -418,7 +416,7 @@ impl CodePipeline {
                 }
             }
         }
-        Ok(paged("actionExecutionDetails", rows, input, page_size, 100))
+        call.paged("actionExecutionDetails", rows)
     }
 }
 

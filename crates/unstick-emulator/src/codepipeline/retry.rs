@@ -11,12 +11,8 @@ impl CodePipeline {
     ) -> Result<Value, ApiError> {
         let stage_name = required(input, "stageName")?.to_string();
         let execution_id = required(input, "pipelineExecutionId")?.to_string();
+        // Its shape (retryMode among FAILED_ACTIONS and ALL_ACTIONS) is checked already.
         let mode = required(input, "retryMode")?.to_string();
-        if mode != "FAILED_ACTIONS" && mode != "ALL_ACTIONS" {
-            return Err(ApiError::validation(format!(
-                "Value '{mode}' at 'retryMode' failed to satisfy constraint: Member must satisfy enum value set: [FAILED_ACTIONS, ALL_ACTIONS]"
-            )));
-        }
         let retry_duration = self.retry_duration;
         let pipeline = self.pipeline(input, "pipelineName", "RetryStageExecution")?;
         let pipeline_name = pipeline.spec.name.clone();

@@ -17,7 +17,9 @@ pub struct Event {
 }
 
 impl Event {
-    pub fn to_json(&self) -> Value {
+    /// Its JSON; without `with_data`, as GetExecutionHistory with
+    /// `includeExecutionData=false` sends it: no state input or output.
+    pub fn to_json(&self, with_data: bool) -> Value {
         let mut out = json!({
             "id": self.id,
             "previousEventId": self.previous,
@@ -25,7 +27,13 @@ impl Event {
             "type": self.kind,
         });
         if let Some((key, value)) = &self.details {
-            out[*key] = value.clone();
+            let mut details = value.clone();
+            if let (false, Some(members)) = (with_data, details.as_object_mut()) {
+                for data in ["input", "output", "inputDetails", "outputDetails"] {
+                    members.remove(data);
+                }
+            }
+            out[*key] = details;
         }
         out
     }

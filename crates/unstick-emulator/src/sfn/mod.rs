@@ -2,7 +2,9 @@
 //! their traces write, Map Runs, and redrive with clientToken idempotency. Like the
 //! CodePipeline half, time moves lazily: events stamped in the future are not there yet.
 
+mod children;
 mod history;
+mod operations;
 mod redrive;
 
 use std::collections::HashSet;
@@ -12,7 +14,8 @@ use serde_json::{Value, json};
 
 use self::history::{Event, MapRunSeed, Recorder};
 use super::scenario::{Scenario, SfnRunSpec};
-use super::{ApiError, epoch, page, paged, required};
+use super::{ApiError, epoch, required};
+use crate::service::{Call, Operation, Protocol, Service, unanswered, with_next};
 
 #[derive(Debug)]
 pub struct StepFunctions {
@@ -192,6 +195,34 @@ impl MapRunState {
     }
 }
 
+impl Service for StepFunctions {
+    fn protocol(&self) -> Protocol {
+        Protocol::Json {
+            target: "AWSStepFunctions",
+            version: "1.0",
+        }
+    }
+
+    fn operations(&self) -> &'static [Operation] {
+        operations::TABLE
+    }
+
+    fn answer(&mut self, call: &Call<'_>) -> Result<Value, ApiError> {
+        let (input, now) = (call.input, call.now);
+        match call.operation.name {
+            "ListStateMachines" => self.list_state_machines(call),
+            "DescribeStateMachine" => self.describe_state_machine(input),
+            "ListExecutions" => self.list_executions(call),
+            "DescribeExecution" => self.describe_execution(input, now),
+            "GetExecutionHistory" => self.get_execution_history(call),
+            "RedriveExecution" => self.redrive_execution(input, now),
+            "ListMapRuns" => self.list_map_runs(call),
+            "DescribeMapRun" => self.describe_map_run(input, now),
+            other => Err(unanswered(other)),
+        }
+    }
+}
+
 impl StepFunctions {
     pub fn new(scenario: &Scenario, region: &str, now: Timestamp) -> Self {
         let account = scenario.account_id.clone();
@@ -216,31 +247,6 @@ impl StepFunctions {
             redrive_step: SignedDuration::from_secs_f64(scenario.retry_seconds / 2.0),
             machines,
             runs,
-        }
-    }
-
-    pub fn handle(
-        &mut self,
-        clock: &super::Clock,
-        operation: &str,
-        input: &Value,
-        page_size: usize,
-    ) -> Result<Value, ApiError> {
-        let now = clock.now();
-        match operation {
-            "ListStateMachines" => Ok(self.list_state_machines(input, page_size)),
-            "DescribeStateMachine" => self.describe_state_machine(input),
-            "ListExecutions" => self.list_executions(input, now, page_size),
-            "DescribeExecution" => self.describe_execution(input, now),
-            "GetExecutionHistory" => self.get_execution_history(input, now, page_size),
-            "RedriveExecution" => self.redrive_execution(input, now),
-            "ListMapRuns" => self.list_map_runs(input),
-            "DescribeMapRun" => self.describe_map_run(input, now),
-            other => Err(ApiError::new(
-                400,
-                "UnknownOperationException",
-                format!("the emulator does not implement {other}"),
-            )),
         }
     }
 
@@ -288,7 +294,7 @@ impl StepFunctions {
         Ok(index)
     }
 
-    fn list_state_machines(&self, input: &Value, page_size: usize) -> Value {
+    fn list_state_machines(&self, call: &Call<'_>) -> Result<Value, ApiError> {
         let rows: Vec<Value> = self
             .machines
             .iter()
@@ -301,7 +307,7 @@ impl StepFunctions {
                 })
             })
             .collect();
-        paged("stateMachines", rows, input, page_size, 1000)
+        call.paged("stateMachines", rows)
     }
 
     fn describe_state_machine(&self, input: &Value) -> Result<Value, ApiError> {
@@ -317,16 +323,30 @@ impl StepFunctions {
         }))
     }
 
-    fn list_executions(
-        &self,
-        input: &Value,
-        now: Timestamp,
-        page_size: usize,
-    ) -> Result<Value, ApiError> {
-        if input.get("mapRunArn").is_some() {
-            return Ok(json!({ "executions": [] }));
-        }
-        let machine = self.machine(required(input, "stateMachineArn")?, "ListExecutions")?;
+    fn list_executions(&self, call: &Call<'_>) -> Result<Value, ApiError> {
+        let (input, now) = (call.input, call.now);
+        let text = |field: &str| input.get(field).and_then(Value::as_str);
+        let status = text("statusFilter");
+        let machine_arn = match (text("stateMachineArn"), text("mapRunArn")) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::validation(
+                    "Only one of stateMachineArn or mapRunArn can be specified",
+                ));
+            }
+            (None, None) => {
+                return Err(ApiError::validation(
+                    "Must provide a StateMachine ARN or MapRun ARN",
+                ));
+            }
+            (None, Some(map_run)) => return self.list_map_run_children(call, map_run),
+            (Some(_), None) if status == Some("PENDING_REDRIVE") => {
+                return Err(ApiError::validation(
+                    "The PENDING_REDRIVE status filter can only be used with a mapRunArn",
+                ));
+            }
+            (Some(arn), None) => arn,
+        };
+        let machine = self.machine(machine_arn, "ListExecutions")?;
         if machine.kind == "EXPRESS" {
             return Err(ApiError::new(
                 400,
@@ -334,8 +354,7 @@ impl StepFunctions {
                 "This operation is not supported by this type of state machine",
             ));
         }
-        let status = input.get("statusFilter").and_then(Value::as_str);
-        let redriven = input.get("redriveFilter").and_then(Value::as_str);
+        let redriven = text("redriveFilter");
         let mut matching: Vec<&Run> = self
             .runs
             .iter()
@@ -348,8 +367,9 @@ impl StepFunctions {
             })
             .collect();
         matching.sort_by_key(|r| std::cmp::Reverse(r.start));
-        let rows = matching.iter().map(|r| r.summary(now)).collect();
-        Ok(paged("executions", rows, input, page_size, 1000))
+        let (range, next) = call.page(matching.len())?;
+        let rows: Vec<Value> = matching[range].iter().map(|r| r.summary(now)).collect();
+        Ok(with_next(json!({ "executions": rows }), next))
     }
 
     fn describe_execution(&self, input: &Value, now: Timestamp) -> Result<Value, ApiError> {
@@ -373,29 +393,25 @@ impl StepFunctions {
         Ok(out)
     }
 
-    fn get_execution_history(
-        &self,
-        input: &Value,
-        now: Timestamp,
-        page_size: usize,
-    ) -> Result<Value, ApiError> {
+    fn get_execution_history(&self, call: &Call<'_>) -> Result<Value, ApiError> {
+        let (input, now) = (call.input, call.now);
         let run = &self.runs[self.run_index(input, "GetExecutionHistory")?];
         // Page first, then write JSON: histories run to 25,000 events.
         let mut rows: Vec<&Event> = run.visible(now).collect();
         if input.get("reverseOrder").and_then(Value::as_bool) == Some(true) {
             rows.reverse();
         }
-        let (items, next) = page(rows, input, page_size.min(1000), 1000);
-        let items: Vec<Value> = items.into_iter().map(Event::to_json).collect();
-        let mut out = json!({ "events": items });
-        if let Some(token) = next {
-            out["nextToken"] = json!(token);
-        }
-        Ok(out)
+        let with_data = input.get("includeExecutionData").and_then(Value::as_bool) != Some(false);
+        let (range, next) = call.page(rows.len())?;
+        let items: Vec<Value> = rows[range]
+            .iter()
+            .map(|event| event.to_json(with_data))
+            .collect();
+        Ok(with_next(json!({ "events": items }), next))
     }
 
-    fn list_map_runs(&self, input: &Value) -> Result<Value, ApiError> {
-        let run = &self.runs[self.run_index(input, "ListMapRuns")?];
+    fn list_map_runs(&self, call: &Call<'_>) -> Result<Value, ApiError> {
+        let run = &self.runs[self.run_index(call.input, "ListMapRuns")?];
         let rows: Vec<Value> = run
             .map_runs
             .iter()
@@ -409,7 +425,7 @@ impl StepFunctions {
                 })
             })
             .collect();
-        Ok(json!({ "mapRuns": rows }))
+        call.paged("mapRuns", rows)
     }
 
     fn describe_map_run(&self, input: &Value, now: Timestamp) -> Result<Value, ApiError> {
