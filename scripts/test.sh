@@ -11,6 +11,8 @@ if ! .venv/bin/moto_server --help > /dev/null 2>&1; then
     .venv/bin/pip install --quiet --disable-pip-version-check 'moto[server]'
 fi
 export UNSTICK_MOTO_SERVER="$PWD/.venv/bin/moto_server"
+# boto3 (installed with moto) drives the emulator as a client nobody here wrote.
+export UNSTICK_PYTHON="$PWD/.venv/bin/python"
 # Format and lints first: a change that fails them does not land.
 cargo fmt --all --check
 cargo clippy --locked --workspace --all-targets -- -D warnings

@@ -108,6 +108,20 @@ impl Emulator {
             .collect()
     }
 
+    /// Every operation it answers, by service as the API models name them: what a
+    /// client may call.
+    pub fn operations(&self) -> Vec<(&'static str, &'static str)> {
+        self.inner
+            .services
+            .iter()
+            .flat_map(|service| {
+                let service = lock(service);
+                let name = service.model_name();
+                service.operations().iter().map(move |op| (name, op.name))
+            })
+            .collect()
+    }
+
     pub fn request_count(&self) -> usize {
         lock(&self.inner.requests).len()
     }

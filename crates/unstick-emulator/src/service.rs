@@ -50,6 +50,9 @@ pub struct Operation {
 }
 
 pub trait Service: Send {
+    /// Its name in the AWS API models (botocore's and the SDKs'): `codepipeline`.
+    fn model_name(&self) -> &'static str;
+
     fn protocol(&self) -> Protocol;
 
     /// Every operation it answers: the table the server dispatches through.

@@ -26,6 +26,10 @@ static TABLE: &[Operation] = &[Operation {
 }];
 
 impl Service for Sts {
+    fn model_name(&self) -> &'static str {
+        "sts"
+    }
+
     fn protocol(&self) -> Protocol {
         Protocol::Query {
             version: "2011-06-15",

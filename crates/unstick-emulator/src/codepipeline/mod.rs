@@ -35,6 +35,10 @@ struct Pipeline {
 }
 
 impl Service for CodePipeline {
+    fn model_name(&self) -> &'static str {
+        "codepipeline"
+    }
+
     fn protocol(&self) -> Protocol {
         Protocol::Json {
             target: "CodePipeline_20150709",

@@ -196,6 +196,10 @@ impl MapRunState {
 }
 
 impl Service for StepFunctions {
+    fn model_name(&self) -> &'static str {
+        "stepfunctions"
+    }
+
     fn protocol(&self) -> Protocol {
         Protocol::Json {
             target: "AWSStepFunctions",
