@@ -111,7 +111,7 @@ async fn main() {
     ] {
         row(label, frame_time(&app, width, height), "per frame");
     }
-    app.ui.selected_pipeline = Some("pipeline-0005".into());
+    app.ui.pipelines.selected_pipeline = Some("pipeline-0005".into());
     app.update(Action::Intent(unstick::action::Intent::Open));
     for (label, width, height) in [
         ("draw a failed pipeline at 80×24", 80, 24),

@@ -46,7 +46,7 @@ async fn main() {
     let out = Path::new("screenshots");
     std::fs::create_dir_all(out).unwrap();
     shoot(&app, out, "pipelines", 100, 26);
-    app.ui.selected_pipeline = Some("checkout-web".into());
+    app.ui.pipelines.selected_pipeline = Some("checkout-web".into());
     press(&mut app, KeyCode::Enter);
     shoot(&app, out, "pipeline", 100, 30);
     shoot(&app, out, "pipeline-wide", 160, 36);
@@ -55,7 +55,7 @@ async fn main() {
     shoot(&app, out, "confirm-retry-all", 100, 30);
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Esc);
-    app.ui.selected_pipeline = Some("orders-service".into());
+    app.ui.pipelines.selected_pipeline = Some("orders-service".into());
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('r'));
     shoot(&app, out, "not-retryable", 100, 30);
@@ -67,13 +67,13 @@ async fn main() {
     shoot(&app, out, "executions-wide", 160, 30);
     let arn = "arn:aws:states:us-east-1:123456789012:execution:order-fulfilment:order-58211";
     unstick::report::load_execution(&mut app, &clients, arn, now).await;
-    app.ui.selected_execution = Some(arn.into());
+    app.ui.executions.selected_execution = Some(arn.into());
     press(&mut app, KeyCode::Enter);
     shoot(&app, out, "execution", 100, 30);
     let batch = "arn:aws:states:us-east-1:123456789012:execution:image-pipeline:batch-3117";
     unstick::report::load_execution(&mut app, &clients, batch, now).await;
     press(&mut app, KeyCode::Esc);
-    app.ui.selected_execution = Some(batch.into());
+    app.ui.executions.selected_execution = Some(batch.into());
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('r'));
     // The client token is random: show a fixed one so the picture only changes with the UI.

@@ -432,7 +432,7 @@ async fn missing_redrive_fields_show_as_unknown() {
         unstick::action::Intent::SwitchView,
     ));
     assert_eq!(app.ui.view, unstick::app::View::Executions);
-    app.ui.selected_execution = Some(arn.clone());
+    app.ui.executions.selected_execution = Some(arn.clone());
     app.update(key(ratatui::crossterm::event::KeyCode::Enter));
     let screen = screen_text(&app, 100, 30);
     assert!(screen.contains("Charge"), "{screen}");

@@ -220,9 +220,10 @@ impl App {
             return;
         }
         let on_its_way = self
-            .retry_watches
+            .retries
+            .watches
             .values()
-            .chain(self.redrive_watches.values())
+            .chain(self.redrives.watches.values())
             .filter(|w| w.state == OwnWrite::OnItsWay)
             .count();
         if on_its_way == 0 {
@@ -270,6 +271,7 @@ impl App {
     fn retry_still_eligible(&self, plan: &RetryPlan) -> Result<(), String> {
         let stage = self
             .model
+            .codepipeline
             .state(&plan.pipeline_name)
             .and_then(|state| {
                 state

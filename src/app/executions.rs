@@ -32,7 +32,7 @@ impl App {
     /// The statuses listed now.
     pub fn execution_filters(&self) -> Vec<StatusFilter> {
         let mut filters = StatusFilter::STOPPED_BADLY.to_vec();
-        if self.ui.show_running {
+        if self.ui.executions.show_running {
             filters.extend(StatusFilter::ALSO_ACTIVE);
         }
         filters
@@ -101,6 +101,7 @@ impl App {
     /// How many executions per status `machine` lists now.
     pub fn execution_limit(&self, machine: &str) -> u16 {
         self.ui
+            .executions
             .execution_limits
             .get(machine)
             .copied()
@@ -161,7 +162,7 @@ impl App {
             );
             return Vec::new();
         };
-        self.ui.execution_limits.insert(machine, next);
+        self.ui.executions.execution_limits.insert(machine, next);
         self.say(
             Tone::Muted,
             format!("{name}: listing the newest {next} of each status…"),
@@ -184,7 +185,7 @@ impl App {
     pub fn selected_execution_arn(&self) -> Option<String> {
         let arns = self.execution_arns();
         arns.iter()
-            .find(|arn| Some(*arn) == self.ui.selected_execution.as_ref())
+            .find(|arn| Some(*arn) == self.ui.executions.selected_execution.as_ref())
             .or(arns.first())
             .cloned()
     }
@@ -199,8 +200,8 @@ impl App {
     }
 
     pub(super) fn open_execution(&mut self, arn: String) -> Vec<Command> {
-        self.ui.selected_execution = Some(arn.clone());
-        self.ui.detail_scroll = 0;
+        self.ui.executions.selected_execution = Some(arn.clone());
+        self.ui.executions.detail_scroll = 0;
         self.ui.view = View::Execution(arn.clone());
         // What is on screen now should be what AWS says now.
         self.schedule.expire(&Read::DescribeExecution(arn));

@@ -34,7 +34,7 @@ pub use picture::Depth;
 
 pub use confirm::{ARM_AFTER, Confirm, OnConfirm, Seen};
 pub use executions::ExecutionRow;
-pub use watch::Watch;
+pub use watch::{RedriveTracking, RetryTracking, Watch};
 
 /// Fixed for the life of the process.
 #[derive(Debug, Clone, Default)]
@@ -72,6 +72,21 @@ pub struct StatusLine {
 #[derive(Debug, Clone)]
 pub struct Ui {
     pub view: View,
+    /// Tab swaps this with `view`: the Pipelines and Executions halves each keep their place.
+    pub other_view: View,
+    pub pipelines: PipelinesUi,
+    pub executions: ExecutionsUi,
+    pub filter: String,
+    pub filtering: bool,
+    /// How far the help overlay is scrolled (it is taller than 24 rows).
+    pub help_scroll: u16,
+    pub help: bool,
+    pub status: Option<StatusLine>,
+}
+
+/// Where the person is in the CodePipeline half: the list and one pipeline.
+#[derive(Debug, Clone, Default)]
+pub struct PipelinesUi {
     /// The pipeline last opened, for Tab.
     pub last_opened: Option<String>,
     /// Selection in the list follows the pipeline, not the row number, as rows re-sort.
@@ -83,10 +98,11 @@ pub struct Ui {
     pub chosen_stage: Option<String>,
     /// An older execution being looked at in the pipeline view; None: the live state.
     pub execution: Option<String>,
-    pub filter: String,
-    pub filtering: bool,
-    /// Tab swaps this with `view`: the Pipelines and Executions halves each keep their place.
-    pub other_view: View,
+}
+
+/// Where the person is in the Step Functions half: the list and one execution.
+#[derive(Debug, Clone, Default)]
+pub struct ExecutionsUi {
     /// Selection in the executions list, by ARN.
     pub selected_execution: Option<String>,
     /// Also list running executions and those a redrive fixed.
@@ -96,10 +112,6 @@ pub struct Ui {
     pub execution_limits: BTreeMap<String, u16>,
     /// How far the execution detail is scrolled (long causes).
     pub detail_scroll: u16,
-    /// How far the help overlay is scrolled (it is taller than 24 rows).
-    pub help_scroll: u16,
-    pub help: bool,
-    pub status: Option<StatusLine>,
 }
 
 /// One row of the pipelines list.
@@ -117,15 +129,10 @@ pub struct App {
     pub settings: Settings,
     pub schedule: Schedule,
     pub now: Timestamp,
-    /// Retries this dashboard sent, by (pipeline, stage): on their way, or followed until
-    /// AWS shows they ended. While here, the stage cannot be retried again.
-    pub retry_watches: BTreeMap<(String, String), Watch>,
-    /// Redrives this dashboard sent, by execution ARN, likewise.
-    pub redrive_watches: BTreeMap<String, Watch>,
-    /// Redrives that never got an answer (from the audit log, or a dropped connection),
-    /// by execution ARN: their client token, and when it was sent. Reused within 15
-    /// minutes, so that AWS does not redrive twice.
-    pub unanswered_redrives: BTreeMap<String, (String, Timestamp)>,
+    /// The CodePipeline retries this dashboard sent.
+    pub retries: RetryTracking,
+    /// The Step Functions redrives this dashboard sent, and those never answered.
+    pub redrives: RedriveTracking,
     /// Listings that stopped before AWS's last page, with why (see `paging`).
     pub cut_short: HashMap<Read, String>,
     /// The last dialog's id; each new dialog takes the next.
@@ -141,18 +148,11 @@ impl App {
             model: Model::default(),
             ui: Ui {
                 view: View::Pipelines,
-                last_opened: None,
-                selected_pipeline: None,
-                selected_stage: 0,
-                chosen_stage: None,
-                execution: None,
+                other_view: View::Executions,
+                pipelines: PipelinesUi::default(),
+                executions: ExecutionsUi::default(),
                 filter: String::new(),
                 filtering: false,
-                other_view: View::Executions,
-                selected_execution: None,
-                show_running: false,
-                execution_limits: BTreeMap::new(),
-                detail_scroll: 0,
                 help_scroll: 0,
                 help: false,
                 status: None,
@@ -161,9 +161,8 @@ impl App {
             settings,
             schedule,
             now,
-            retry_watches: BTreeMap::new(),
-            redrive_watches: BTreeMap::new(),
-            unanswered_redrives: BTreeMap::new(),
+            retries: RetryTracking::default(),
+            redrives: RedriveTracking::default(),
             cut_short: HashMap::new(),
             next_dialog: 0,
             should_quit: false,
@@ -338,8 +337,8 @@ impl App {
             Intent::NewerExecution => self.step_execution(-1),
             Intent::Redrive => self.ask_redrive(),
             Intent::ToggleRunning => {
-                self.ui.show_running = !self.ui.show_running;
-                let text = if self.ui.show_running {
+                self.ui.executions.show_running = !self.ui.executions.show_running;
+                let text = if self.ui.executions.show_running {
                     "Showing running executions, and those a redrive fixed"
                 } else {
                     "Showing failed, timed-out and aborted executions"

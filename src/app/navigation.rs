@@ -36,18 +36,18 @@ impl App {
             let arns = self.execution_arns();
             if !arns
                 .iter()
-                .any(|arn| Some(arn) == self.ui.selected_execution.as_ref())
+                .any(|arn| Some(arn) == self.ui.executions.selected_execution.as_ref())
             {
-                self.ui.selected_execution = arns.into_iter().next();
+                self.ui.executions.selected_execution = arns.into_iter().next();
             }
             return;
         }
         let rows = self.rows();
         let still_visible = rows
             .iter()
-            .any(|row| Some(row.name) == self.ui.selected_pipeline.as_deref());
+            .any(|row| Some(row.name) == self.ui.pipelines.selected_pipeline.as_deref());
         if !still_visible {
-            self.ui.selected_pipeline = rows.first().map(|row| row.name.to_string());
+            self.ui.pipelines.selected_pipeline = rows.first().map(|row| row.name.to_string());
         }
     }
 
@@ -75,15 +75,15 @@ impl App {
     }
 
     pub(super) fn open(&mut self, name: String) -> Vec<Command> {
-        if self.ui.last_opened.as_ref() != Some(&name) {
-            self.ui.execution = None;
+        if self.ui.pipelines.last_opened.as_ref() != Some(&name) {
+            self.ui.pipelines.execution = None;
         }
-        self.ui.chosen_stage = None;
-        self.ui.selected_stage = 0;
+        self.ui.pipelines.chosen_stage = None;
+        self.ui.pipelines.selected_stage = 0;
         self.ui.view = View::Pipeline(name.clone());
         self.select_failed_stage();
-        self.ui.selected_pipeline = Some(name.clone());
-        self.ui.last_opened = Some(name.clone());
+        self.ui.pipelines.selected_pipeline = Some(name.clone());
+        self.ui.pipelines.last_opened = Some(name.clone());
         self.schedule.expire(&Read::State(name));
         self.poll()
     }
@@ -95,14 +95,14 @@ impl App {
         let Some(stages) = self.shown_stages() else {
             return;
         };
-        let found = match &self.ui.chosen_stage {
+        let found = match &self.ui.pipelines.chosen_stage {
             Some(name) => stages.iter().position(|stage| &stage.stage_name == name),
             None => stages
                 .iter()
                 .position(|stage| stage.status() == Some(&StageStatus::Failed)),
         };
         if let Some(index) = found {
-            self.ui.selected_stage = index;
+            self.ui.pipelines.selected_stage = index;
         }
     }
 
@@ -120,29 +120,35 @@ impl App {
                 let rows = self.rows();
                 let current = rows
                     .iter()
-                    .position(|row| Some(row.name) == self.ui.selected_pipeline.as_deref())
+                    .position(|row| {
+                        Some(row.name) == self.ui.pipelines.selected_pipeline.as_deref()
+                    })
                     .unwrap_or(0);
                 let next = step(current, rows.len());
-                self.ui.selected_pipeline = rows.get(next).map(|row| row.name.to_string());
+                self.ui.pipelines.selected_pipeline =
+                    rows.get(next).map(|row| row.name.to_string());
             }
             View::Pipeline(_) => {
                 let stages = self.shown_stages().unwrap_or_default();
-                self.ui.selected_stage = step(self.ui.selected_stage, stages.len());
-                self.ui.chosen_stage = stages
-                    .get(self.ui.selected_stage)
+                self.ui.pipelines.selected_stage =
+                    step(self.ui.pipelines.selected_stage, stages.len());
+                self.ui.pipelines.chosen_stage = stages
+                    .get(self.ui.pipelines.selected_stage)
                     .map(|stage| stage.stage_name.clone());
             }
             View::Executions => {
                 let arns = self.execution_arns();
                 let current = arns
                     .iter()
-                    .position(|arn| Some(arn) == self.ui.selected_execution.as_ref())
+                    .position(|arn| Some(arn) == self.ui.executions.selected_execution.as_ref())
                     .unwrap_or(0);
-                self.ui.selected_execution = arns.get(step(current, arns.len())).cloned();
+                self.ui.executions.selected_execution =
+                    arns.get(step(current, arns.len())).cloned();
             }
             View::Execution(_) => {
                 // The detail can be long (a JSON cause): the keys scroll it.
-                self.ui.detail_scroll = step(self.ui.detail_scroll as usize, 500) as u16;
+                self.ui.executions.detail_scroll =
+                    step(self.ui.executions.detail_scroll as usize, 500) as u16;
             }
         }
     }
@@ -152,11 +158,12 @@ impl App {
         let needle = self.ui.filter.to_lowercase();
         let mut rows: Vec<PipelineRow> = self
             .model
+            .codepipeline
             .pipeline_names()
             .into_iter()
             .filter(|name| name.to_lowercase().contains(&needle))
             .map(|name| {
-                let tracked = self.model.states.get(name);
+                let tracked = self.model.codepipeline.states.get(name);
                 PipelineRow {
                     name,
                     overview: overview(tracked.and_then(|t| t.data.as_ref())),
@@ -172,7 +179,7 @@ impl App {
     pub fn selected_row_name(&self) -> Option<String> {
         let rows = self.rows();
         rows.iter()
-            .find(|row| Some(row.name) == self.ui.selected_pipeline.as_deref())
+            .find(|row| Some(row.name) == self.ui.pipelines.selected_pipeline.as_deref())
             .or(rows.first())
             .map(|row| row.name.to_string())
     }
@@ -188,11 +195,11 @@ impl App {
     /// action runs. None while that is still being read.
     pub fn shown_stages(&self) -> Option<Vec<StageState>> {
         let name = self.open_pipeline()?;
-        match &self.ui.execution {
-            None => Some(self.model.state(name)?.stages.clone()),
+        match &self.ui.pipelines.execution {
+            None => Some(self.model.codepipeline.state(name)?.stages.clone()),
             Some(id) => {
-                let runs = self.model.action_runs(name, id)?;
-                let structure = self.model.structure(name)?;
+                let runs = self.model.codepipeline.action_runs(name, id)?;
+                let structure = self.model.codepipeline.structure(name)?;
                 Some(stages_of_execution(id, runs, structure))
             }
         }
@@ -201,7 +208,11 @@ impl App {
     /// The stage under the cursor in the pipeline view.
     pub fn selected_stage(&self) -> Option<StageState> {
         let stages = self.shown_stages()?;
-        let index = self.ui.selected_stage.min(stages.len().saturating_sub(1));
+        let index = self
+            .ui
+            .pipelines
+            .selected_stage
+            .min(stages.len().saturating_sub(1));
         stages.into_iter().nth(index)
     }
 
@@ -210,13 +221,13 @@ impl App {
         let Some(name) = self.open_pipeline().map(str::to_string) else {
             return Vec::new();
         };
-        let history = self.model.history(&name);
+        let history = self.model.codepipeline.history(&name);
         if history.is_empty() {
             self.say(Tone::Muted, "The execution history is still loading");
             return Vec::new();
         }
         // Position -1 is the live state, 0.. index the history (newest first).
-        let current = match &self.ui.execution {
+        let current = match &self.ui.pipelines.execution {
             None => -1,
             Some(id) => history
                 .iter()
@@ -233,7 +244,7 @@ impl App {
             self.say(Tone::Muted, edge);
             return Vec::new();
         }
-        self.ui.execution =
+        self.ui.pipelines.execution =
             (next >= 0).then(|| history[next as usize].pipeline_execution_id.clone());
         self.poll()
     }

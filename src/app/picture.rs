@@ -31,6 +31,7 @@ impl App {
     /// version decides whether a retry is allowed. Read once; they never change.
     pub fn failed_run_reads(&self, pipeline: &str) -> Vec<Read> {
         self.model
+            .codepipeline
             .failed_runs(pipeline)
             .into_iter()
             .map(|id| Read::PipelineExecution {
@@ -74,7 +75,7 @@ impl App {
     /// the lists come the states, after the states the failed runs, and so on.
     pub fn picture_reads(&self, depth: Depth) -> Vec<Read> {
         let mut reads = Self::list_reads().to_vec();
-        for name in self.model.pipeline_names() {
+        for name in self.model.codepipeline.pipeline_names() {
             reads.push(Read::State(name.to_string()));
             if depth == Depth::Lists {
                 reads.push(Read::Structure(name.to_string()));

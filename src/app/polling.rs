@@ -34,8 +34,16 @@ impl App {
             };
             wanted.push((Read::State(name.to_string()), state_every));
             // The structure must match the state's version; re-read it soon after a change.
-            let structure_version = self.model.structure(name).and_then(|s| s.version);
-            let state_version = self.model.state(name).and_then(|s| s.pipeline_version);
+            let structure_version = self
+                .model
+                .codepipeline
+                .structure(name)
+                .and_then(|s| s.version);
+            let state_version = self
+                .model
+                .codepipeline
+                .state(name)
+                .and_then(|s| s.pipeline_version);
             let structure_every =
                 if structure_version.is_some() && structure_version != state_version {
                     SignedDuration::from_secs(10)
@@ -44,10 +52,11 @@ impl App {
                 };
             wanted.push((Read::Structure(name.to_string()), structure_every));
             wanted.push((Read::PipelineHistory(name.to_string()), every.history));
-            if let Some(id) = &self.ui.execution {
+            if let Some(id) = &self.ui.pipelines.execution {
                 // A finished execution does not change; one still running is followed.
                 let running = self
                     .model
+                    .codepipeline
                     .history(name)
                     .iter()
                     .find(|e| &e.pipeline_execution_id == id)
@@ -66,14 +75,15 @@ impl App {
         wanted.push((Read::ListPipelines, every.pipeline_list));
         let mut others: Vec<(u8, Read, SignedDuration)> = self
             .model
+            .codepipeline
             .pipeline_names()
             .into_iter()
             .filter(|name| Some(*name) != focused)
             .map(|name| {
-                let health = overview(self.model.state(name)).health;
+                let health = overview(self.model.codepipeline.state(name)).health;
                 let (rank, interval) = if self.following_retry(name) {
                     (0, every.following)
-                } else if self.model.state(name).is_none() {
+                } else if self.model.codepipeline.state(name).is_none() {
                     (1, every.idle)
                 } else if matches!(health, Health::Failed | Health::InProgress) {
                     (2, every.active)
@@ -94,7 +104,7 @@ impl App {
         if let Some(arn) = self.focused_execution() {
             wanted.extend(self.open_execution_reads(&arn));
         }
-        for arn in self.redrive_watches.keys() {
+        for arn in self.redrives.watches.keys() {
             wanted.push((Read::DescribeExecution(arn.clone()), every.following));
         }
         wanted.push((Read::StateMachines, every.pipeline_list));
@@ -123,7 +133,7 @@ impl App {
                 ExecutionStatus::Running | ExecutionStatus::PendingRedrive
             )
         });
-        let describe_every = if self.redrive_watches.contains_key(arn) {
+        let describe_every = if self.redrives.watches.contains_key(arn) {
             every.following
         } else if running {
             every.focused

@@ -43,20 +43,21 @@ impl App {
 
     /// The token of a redrive whose answer was lost, while AWS still honours it.
     fn resend_token(&self, arn: &str) -> Option<&(String, Timestamp)> {
-        self.unanswered_redrives
+        self.redrives
+            .unanswered
             .get(arn)
             .filter(|(_, at)| self.now.duration_since(*at) < TOKEN_LIFE)
     }
 
     /// A redrive of this execution this dashboard sent and still follows.
     pub fn redrive_write(&self, arn: &str) -> Option<OwnWrite> {
-        self.redrive_watches.get(arn).map(|watch| watch.state)
+        self.redrives.watches.get(arn).map(|watch| watch.state)
     }
 
     /// Remembers a redrive whose outcome is unknown (found in the audit log at start):
     /// `r` on that execution resends it with the same token while AWS keeps it.
     pub fn remember_unanswered_redrive(&mut self, arn: String, token: String, sent: Timestamp) {
-        self.unanswered_redrives.insert(arn, (token, sent));
+        self.redrives.unanswered.insert(arn, (token, sent));
     }
 
     pub(super) fn ask_redrive(&mut self) -> Vec<Command> {
@@ -108,10 +109,12 @@ impl App {
         }
         let mut watch = Watch::sent(self.now);
         watch.baseline = plan.redrive_count;
-        self.redrive_watches
+        self.redrives
+            .watches
             .insert(plan.execution_arn.clone(), watch);
         // Until AWS answers, this token is the one to resend with.
-        self.unanswered_redrives
+        self.redrives
+            .unanswered
             .insert(plan.execution_arn.clone(), (client_token.clone(), self.now));
         self.say(
             Tone::Running,
@@ -133,7 +136,7 @@ impl App {
         let arn = plan.execution_arn.clone();
         match &result {
             Ok(_) => {
-                self.unanswered_redrives.remove(&arn);
+                self.redrives.unanswered.remove(&arn);
                 let count = plan
                     .redrive_count
                     .map_or("".to_string(), |n| format!(" (redrive #{})", n + 1));
@@ -154,14 +157,14 @@ impl App {
                 );
             }
             Err(error) => {
-                self.unanswered_redrives.remove(&arn);
+                self.redrives.unanswered.remove(&arn);
                 self.say(
                     Tone::Failed,
                     format!("Redrive of {} failed: {error}", plan.execution_name),
                 );
             }
         }
-        watch::answer(&mut self.redrive_watches, &arn, &result, self.now);
+        watch::answer(&mut self.redrives.watches, &arn, &result, self.now);
         // Either way the execution has news: read it now, even before the bucket allows.
         self.schedule.expire(&Read::ExecutionHistory(arn.clone()));
         let mut commands = self.poll();
@@ -174,7 +177,7 @@ impl App {
         let Some(execution) = self.model.sfn.execution(arn) else {
             return;
         };
-        let Some(watch) = self.redrive_watches.get_mut(arn) else {
+        let Some(watch) = self.redrives.watches.get_mut(arn) else {
             return;
         };
         let running = matches!(
@@ -193,7 +196,7 @@ impl App {
         let Some(settled) = watch.observe(seen, self.now) else {
             return;
         };
-        self.redrive_watches.remove(arn);
+        self.redrives.watches.remove(arn);
         // Its history and its list have changed too.
         self.schedule
             .expire(&Read::ExecutionHistory(arn.to_string()));

@@ -31,27 +31,31 @@ impl App {
             }
             (Read::ListPipelines, Ok(Payload::Pipelines(Paged { items: list, .. }))) => {
                 let names: BTreeSet<String> = list.iter().map(|p| p.name.clone()).collect();
-                self.model.states.retain(|name, _| names.contains(name));
+                self.model
+                    .codepipeline
+                    .states
+                    .retain(|name, _| names.contains(name));
                 if list.is_empty() {
                     self.say(Tone::Muted, "No pipelines in this region");
                 }
-                self.model.pipelines.succeed(list, at);
+                self.model.codepipeline.list.succeed(list, at);
             }
             (Read::State(name), Ok(Payload::State(state))) => {
-                slot(&mut self.model.states, name.clone()).succeed(state, at);
+                slot(&mut self.model.codepipeline.states, name.clone()).succeed(state, at);
                 if self.open_pipeline() == Some(name.as_str()) {
                     self.select_failed_stage();
                 }
                 self.check_follow(&name);
             }
             (Read::Structure(name), Ok(Payload::Structure(structure))) => {
-                slot(&mut self.model.structures, name).succeed(structure, at);
+                slot(&mut self.model.codepipeline.structures, name).succeed(structure, at);
             }
             (Read::PipelineHistory(name), Ok(Payload::PipelineHistory(history))) => {
-                slot(&mut self.model.histories, name).succeed(history, at);
+                slot(&mut self.model.codepipeline.histories, name).succeed(history, at);
             }
             (Read::ActionRuns { pipeline, id }, Ok(Payload::ActionRuns(runs))) => {
-                slot(&mut self.model.action_runs, (pipeline, id)).succeed(runs.items, at);
+                slot(&mut self.model.codepipeline.action_runs, (pipeline, id))
+                    .succeed(runs.items, at);
                 self.select_failed_stage();
             }
             (Read::StateMachines, Ok(Payload::StateMachines(machines))) => {
@@ -85,7 +89,8 @@ impl App {
                 Read::PipelineExecution { pipeline, id },
                 Ok(Payload::PipelineExecution(execution)),
             ) => {
-                slot(&mut self.model.executions, (pipeline, id)).succeed(execution, at);
+                slot(&mut self.model.codepipeline.executions, (pipeline, id))
+                    .succeed(execution, at);
             }
             (read, Err(error)) => self.record_failure(read, at, error),
             (read, Ok(_)) => tracing::warn!(?read, "reply does not match the read"),
@@ -134,29 +139,36 @@ impl App {
                 }
             }
             Read::ListPipelines => {
-                self.model.pipelines.fail(message.clone(), at);
+                self.model.codepipeline.list.fail(message.clone(), at);
                 if !error.is_throttling() {
                     self.say(Tone::Failed, format!("Listing pipelines failed: {message}"));
                 }
             }
             Read::State(name) => {
-                slot(&mut self.model.states, name.clone()).fail(message.clone(), at);
+                slot(&mut self.model.codepipeline.states, name.clone()).fail(message.clone(), at);
                 if focused.as_deref() == Some(name) && !error.is_throttling() {
                     self.say(Tone::Failed, format!("{name}: {message}"));
                 }
             }
             Read::Structure(name) => {
-                slot(&mut self.model.structures, name.clone()).fail(message, at);
+                slot(&mut self.model.codepipeline.structures, name.clone()).fail(message, at);
             }
             Read::PipelineHistory(name) => {
-                slot(&mut self.model.histories, name.clone()).fail(message, at);
+                slot(&mut self.model.codepipeline.histories, name.clone()).fail(message, at);
             }
             Read::PipelineExecution { pipeline, id } => {
-                slot(&mut self.model.executions, (pipeline.clone(), id.clone())).fail(message, at);
+                slot(
+                    &mut self.model.codepipeline.executions,
+                    (pipeline.clone(), id.clone()),
+                )
+                .fail(message, at);
             }
             Read::ActionRuns { pipeline, id } => {
-                slot(&mut self.model.action_runs, (pipeline.clone(), id.clone()))
-                    .fail(message.clone(), at);
+                slot(
+                    &mut self.model.codepipeline.action_runs,
+                    (pipeline.clone(), id.clone()),
+                )
+                .fail(message.clone(), at);
                 if focused.as_deref() == Some(pipeline) {
                     self.say(
                         Tone::Failed,

@@ -11,10 +11,11 @@ impl App {
     /// What the retry rules need for one stage, gathered from the model.
     pub fn retry_input<'a>(&'a self, pipeline: &'a str, stage: &'a StageState) -> RetryInput<'a> {
         let mut input = self.live_retry_input(pipeline, stage);
-        if let Some(viewed) = &self.ui.execution {
+        if let Some(viewed) = &self.ui.pipelines.execution {
             // Looking back: the live state says whether a later execution ran this stage.
             let live = self
                 .model
+                .codepipeline
                 .state(pipeline)
                 .and_then(|state| {
                     state
@@ -30,6 +31,7 @@ impl App {
             });
             if let Some(version) = self
                 .model
+                .codepipeline
                 .action_runs(pipeline, viewed)
                 .and_then(|runs| version_of_execution(viewed, runs))
             {
@@ -47,6 +49,7 @@ impl App {
         let stage_name = stage.stage_name.clone();
         let target_account = self
             .model
+            .codepipeline
             .structure(pipeline)
             .and_then(|s| s.account())
             .map(str::to_string);
@@ -82,26 +85,27 @@ impl App {
 
     /// A retry of this stage this dashboard sent and still follows.
     pub fn retry_write(&self, pipeline: &str, stage: &str) -> Option<OwnWrite> {
-        self.retry_watches
+        self.retries
+            .watches
             .get(&(pipeline.to_string(), stage.to_string()))
             .map(|watch| watch.state)
     }
 
     /// Whether a retry in this pipeline is being followed (it is then read more often).
     pub fn following_retry(&self, pipeline: &str) -> bool {
-        self.retry_watches.keys().any(|(p, _)| p == pipeline)
+        self.retries.watches.keys().any(|(p, _)| p == pipeline)
     }
 
     /// A confirmed retry: sent unless one for the same stage is on its way or followed.
     pub(super) fn send_retry(&mut self, plan: RetryPlan, context: WriteContext) -> Vec<Command> {
         let key = (plan.pipeline_name.clone(), plan.stage_name.clone());
-        if let Some(watch) = self.retry_watches.get(&key) {
+        if let Some(watch) = self.retries.watches.get(&key) {
             self.say(Tone::Warning, watch.state.explain("retry"));
             return Vec::new();
         }
-        self.retry_watches.insert(key, Watch::sent(self.now));
+        self.retries.watches.insert(key, Watch::sent(self.now));
         // The cursor stays on the retried stage while it runs, whatever else changes.
-        self.ui.chosen_stage = Some(plan.stage_name.clone());
+        self.ui.pipelines.chosen_stage = Some(plan.stage_name.clone());
         self.say(
             Tone::Running,
             format!(
@@ -143,7 +147,7 @@ impl App {
                 self.say(Tone::Failed, format!("Retry of {target} failed: {error}"));
             }
         }
-        watch::answer(&mut self.retry_watches, &key, &result, self.now);
+        watch::answer(&mut self.retries.watches, &key, &result, self.now);
         // Either way the stage has news: read it now, even before the bucket allows.
         let read = Read::State(plan.pipeline_name);
         let mut commands = self.poll();
@@ -155,7 +159,8 @@ impl App {
     /// that settled ended.
     pub(super) fn check_follow(&mut self, pipeline: &str) {
         let keys: Vec<(String, String)> = self
-            .retry_watches
+            .retries
+            .watches
             .keys()
             .filter(|(p, _)| p == pipeline)
             .cloned()
@@ -163,20 +168,21 @@ impl App {
         for key in keys {
             let Some(stage) = self
                 .model
+                .codepipeline
                 .state(pipeline)
                 .and_then(|state| state.stages.iter().find(|s| s.stage_name == key.1))
                 .cloned()
             else {
                 continue;
             };
-            let Some(watch) = self.retry_watches.get_mut(&key) else {
+            let Some(watch) = self.retries.watches.get_mut(&key) else {
                 continue;
             };
             let seen = observe_stage(&stage, watch.sent);
             let Some(settled) = watch.observe(seen, self.now) else {
                 continue;
             };
-            self.retry_watches.remove(&key);
+            self.retries.watches.remove(&key);
             let target = format!("{pipeline} / {}", key.1);
             let status = stage.status().cloned();
             let (tone, text) = match settled {

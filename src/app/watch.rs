@@ -25,6 +25,23 @@ const NO_SIGN: SignedDuration = SignedDuration::from_secs(20);
 /// Nothing is followed for longer than this.
 const LIMIT: SignedDuration = SignedDuration::from_mins(60);
 
+/// The CodePipeline retries this dashboard sent, by (pipeline, stage): on their way, or
+/// followed until AWS shows they ended. While here, the stage cannot be retried again.
+#[derive(Debug, Clone, Default)]
+pub struct RetryTracking {
+    pub watches: BTreeMap<(String, String), Watch>,
+}
+
+/// The Step Functions redrives this dashboard sent, by execution ARN, likewise.
+#[derive(Debug, Clone, Default)]
+pub struct RedriveTracking {
+    pub watches: BTreeMap<String, Watch>,
+    /// Redrives that never got an answer (from the audit log, or a dropped connection),
+    /// by execution ARN: their client token, and when it was sent. Reused within 15
+    /// minutes, so that AWS does not redrive twice.
+    pub unanswered: BTreeMap<String, (String, Timestamp)>,
+}
+
 /// One write sent to one target, from the moment it was sent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Watch {

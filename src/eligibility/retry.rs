@@ -230,7 +230,7 @@ pub fn gather<'a>(
     let failed_version = match &stage.latest_execution {
         Some(run) => {
             let key = (pipeline.to_string(), run.pipeline_execution_id.clone());
-            match model.executions.get(&key) {
+            match model.codepipeline.executions.get(&key) {
                 Some(tracked) => match (&tracked.data, tracked.error()) {
                     (Some(execution), _) => execution
                         .pipeline_version
@@ -246,7 +246,10 @@ pub fn gather<'a>(
     RetryInput {
         pipeline,
         stage,
-        current_version: model.state(pipeline).and_then(|s| s.pipeline_version),
+        current_version: model
+            .codepipeline
+            .state(pipeline)
+            .and_then(|s| s.pipeline_version),
         failed_version,
         later_run: None,
         own_write,

@@ -103,8 +103,8 @@ pub struct ReasonReport {
 pub fn build(app: &App, now: Timestamp) -> Report {
     let model = &app.model;
     let mut pipelines = Vec::new();
-    for name in model.pipeline_names() {
-        let tracked = model.states.get(name);
+    for name in model.codepipeline.pipeline_names() {
+        let tracked = model.codepipeline.states.get(name);
         let state = tracked.and_then(|t| t.data.as_ref());
         let view = overview(state);
         // A read that failed, or a state that does not say how the pipeline is doing.
@@ -175,8 +175,8 @@ pub fn build(app: &App, now: Timestamp) -> Report {
         generated_at: now,
         account: app.account().map(str::to_string),
         region: app.settings.region.clone(),
-        pipeline_count: model.pipeline_names().len(),
-        pipelines_error: model.pipelines.error().map(str::to_string),
+        pipeline_count: model.codepipeline.pipeline_names().len(),
+        pipelines_error: model.codepipeline.list.error().map(str::to_string),
         pipelines,
         state_machine_count: model.sfn.machine_list().len(),
         state_machines_error: model.sfn.machines.error().map(str::to_string),

@@ -33,7 +33,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, arn: &str
     if sfn.details.get(arn).and_then(|t| t.error()).is_some() {
         title.push(Span::styled("⚠ stale ", theme.warning));
     }
-    if app.redrive_watches.contains_key(arn) {
+    if app.redrives.watches.contains_key(arn) {
         title.push(Span::styled("· following redrive ", theme.running));
     }
     let block = Block::bordered()
@@ -246,7 +246,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, arn: &str
         Paragraph::new(lines)
             .block(block)
             .wrap(Wrap { trim: false })
-            .scroll((app.ui.detail_scroll, 0)),
+            .scroll((app.ui.executions.detail_scroll, 0)),
         area,
     );
 }

@@ -29,7 +29,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         format!(" Executions ({listed}) ")
     };
     let mut title = vec![Span::styled(count, theme.title)];
-    let shown = if app.ui.show_running {
+    let shown = if app.ui.executions.show_running {
         "failed, timed out, aborted, running, redriven "
     } else {
         "failed, timed out, aborted "
@@ -82,7 +82,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let name_width = (area.width as usize).saturating_sub(2 + 1 + 12 + 8 + 9 + 4) * 3 / 5;
     let selected = rows
         .iter()
-        .position(|row| matches!(row, ExecutionRow::Execution { execution, .. } if Some(&execution.execution_arn) == app.ui.selected_execution.as_ref()))
+        .position(|row| matches!(row, ExecutionRow::Execution { execution, .. } if Some(&execution.execution_arn) == app.ui.executions.selected_execution.as_ref()))
         .unwrap_or(0);
     let (first, fits) = list::window(selected, area);
     let lines: Vec<Drawn> = rows

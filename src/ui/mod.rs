@@ -67,7 +67,7 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(" · READ-ONLY", theme.warning));
     }
     // The half on screen says how fresh its list is; the other half just how big.
-    let pipelines = &app.model.pipelines;
+    let pipelines = &app.model.codepipeline.list;
     let machines = &app.model.sfn.machines;
     let count =
         |n: Option<usize>, what: &str| n.map_or(format!("… {what}"), |n| format!("{n} {what}"));

@@ -13,7 +13,7 @@ use crate::model::{Tone, ago};
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rows = app.rows();
-    let total = app.model.pipeline_names().len();
+    let total = app.model.codepipeline.pipeline_names().len();
     let mut title = vec![Span::styled(
         format!(" Pipelines ({}/{total}) ", rows.len()),
         theme.title,
@@ -27,7 +27,8 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     if app
         .model
-        .pipelines
+        .codepipeline
+        .list
         .is_stale(app.now, jiff::SignedDuration::from_mins(15))
     {
         title.push(Span::styled("⚠ stale ", theme.warning));
@@ -44,8 +45,8 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     if rows.is_empty() {
         let text = match (
-            app.model.pipelines.data.is_some(),
-            app.model.pipelines.error(),
+            app.model.codepipeline.list.data.is_some(),
+            app.model.codepipeline.list.error(),
         ) {
             (_, Some(error)) => format!("Could not list pipelines: {error}"),
             (true, None) if total > 0 => "No pipeline matches the filter.".to_string(),
@@ -58,7 +59,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     let selected = rows
         .iter()
-        .position(|row| Some(row.name) == app.ui.selected_pipeline.as_deref())
+        .position(|row| Some(row.name) == app.ui.pipelines.selected_pipeline.as_deref())
         .unwrap_or(0);
     let (first, fits) = list::window(selected, area);
     let lines: Vec<Drawn> = rows
@@ -111,7 +112,7 @@ const WIDE: &[Column<Drawn>] = &[
 fn line(app: &App, theme: &Theme, row: &PipelineRow) -> Drawn {
     let view = &row.overview;
     let (glyph, word, tone) = health_look(view.health);
-    let has_data = app.model.state(row.name).is_some();
+    let has_data = app.model.codepipeline.state(row.name).is_some();
     let (status, status_tone) = match (row.error, view.health, has_data) {
         (Some(_), Health::Unknown, false) => ("⚠ error".to_string(), Tone::Warning),
         (_, Health::Unknown, true) => ("? Unknown".to_string(), Tone::Warning),

@@ -13,7 +13,7 @@ use crate::model::StatusLook;
 use crate::model::{ActionState, StageDeclaration, StageState, ago, run_groups};
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, name: &str) {
-    let tracked = app.model.states.get(name);
+    let tracked = app.model.codepipeline.states.get(name);
     let mut title = vec![Span::styled(format!(" {name} "), theme.title)];
     if let Some(version) = tracked
         .and_then(|t| t.data.as_ref())
@@ -41,10 +41,11 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, name: &st
         .border_style(theme.border);
 
     let Some(stages) = app.shown_stages() else {
-        let error = match &app.ui.execution {
+        let error = match &app.ui.pipelines.execution {
             None => tracked.and_then(|t| t.error()),
             Some(id) => app
                 .model
+                .codepipeline
                 .action_runs
                 .get(&(name.to_string(), id.clone()))
                 .and_then(|t| t.error()),
@@ -64,7 +65,11 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, name: &st
         let detail_height = (area.height / 2).max(3);
         Layout::vertical([Constraint::Min(3), Constraint::Length(detail_height)]).areas(area)
     };
-    let selected = app.ui.selected_stage.min(stages.len().saturating_sub(1));
+    let selected = app
+        .ui
+        .pipelines
+        .selected_stage
+        .min(stages.len().saturating_sub(1));
     let (lines, selected_line) =
         stage_lines(app, theme, name, &stages, selected, stages_area.width);
     let inner_height = stages_area.height.saturating_sub(2) as usize;
@@ -81,10 +86,10 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, name: &st
 
 /// "live", or which past execution is on screen: a past execution is not what runs now.
 fn execution_label(app: &App, theme: &Theme, name: &str) -> Span<'static> {
-    let Some(id) = &app.ui.execution else {
+    let Some(id) = &app.ui.pipelines.execution else {
         return Span::styled("· live ", theme.label);
     };
-    let history = app.model.history(name);
+    let history = app.model.codepipeline.history(name);
     let position = history.iter().position(|e| &e.pipeline_execution_id == id);
     let mut text = format!("· past execution {}", short_id(id));
     if let Some(execution) = position.map(|i| &history[i]) {
@@ -107,7 +112,7 @@ fn stage_lines<'a>(
     selected: usize,
     width: u16,
 ) -> (Vec<Line<'a>>, usize) {
-    let structure = app.model.structure(pipeline);
+    let structure = app.model.codepipeline.structure(pipeline);
     let mut lines = Vec::new();
     let mut selected_line = 0;
     let name_width = (width as usize).saturating_sub(40).clamp(8, 28);

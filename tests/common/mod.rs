@@ -111,7 +111,7 @@ pub fn char_key(c: char) -> Action {
 
 /// Opens a pipeline from the list the way a person does: select it, press Enter.
 pub fn open(app: &mut App, name: &str) {
-    app.ui.selected_pipeline = Some(name.to_string());
+    app.ui.pipelines.selected_pipeline = Some(name.to_string());
     app.update(key(KeyCode::Enter));
 }
 
@@ -120,10 +120,11 @@ pub fn select_stage(app: &mut App, stage: &str) {
     let pipeline = app.open_pipeline().expect("a pipeline is open").to_string();
     let index = app
         .model
+        .codepipeline
         .state(&pipeline)
         .and_then(|s| s.stages.iter().position(|st| st.stage_name == stage))
         .expect("stage exists");
-    app.ui.selected_stage = index;
+    app.ui.pipelines.selected_stage = index;
 }
 
 /// Renders the app as a person would see it, without colour (snapshots compare text).
@@ -164,7 +165,7 @@ pub async fn open_execution(app: &mut App, clients: &Clients, arn: &str) {
             load(app, clients, read).await;
         }
     }
-    app.ui.selected_execution = Some(arn.to_string());
+    app.ui.executions.selected_execution = Some(arn.to_string());
     app.update(key(KeyCode::Enter));
     assert_eq!(app.ui.view, unstick::app::View::Execution(arn.to_string()));
 }

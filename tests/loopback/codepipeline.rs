@@ -498,7 +498,7 @@ async fn replies_without_fields_aws_always_sends_are_unknown_never_healthy() {
 
         // Never read well: the row says so, and the report lists it as Unknown.
         let mut app = loaded_app(&emulator, false).await;
-        app.model.states.remove(healthy);
+        app.model.codepipeline.states.remove(healthy);
         emulator.inject(Some("GetPipelineState"), Fault::leave_out(missing), 1);
         load(&mut app, &clients, read.clone()).await;
         let row = pipeline_row(&app, healthy);
@@ -539,7 +539,7 @@ async fn a_listing_whose_every_page_offers_another_ends_with_one_clear_line() {
         "stopped at the repeat"
     );
     // The two pages read are kept.
-    assert_eq!(app.model.pipeline_names().len(), 4);
+    assert_eq!(app.model.codepipeline.pipeline_names().len(), 4);
     let status = app.ui.status.as_ref().unwrap().text.clone();
     assert_eq!(
         status,

@@ -492,7 +492,7 @@ async fn a_machine_with_more_failures_than_listed_says_so_and_m_lists_more() {
     );
 
     // m on one of its rows asks for 100, and nothing is read twice.
-    app.ui.selected_execution = Some(execution("order-fulfilment", "order-60003"));
+    app.ui.executions.selected_execution = Some(execution("order-fulfilment", "order-60003"));
     let commands = app.update(char_key('m'));
     let asked: Vec<&Read> = commands
         .iter()

@@ -118,6 +118,7 @@ async fn reason_failed_in_a_later_execution() {
     app.update(char_key('['));
     let older = app
         .ui
+        .pipelines
         .execution
         .clone()
         .expect("looking at an older execution");
@@ -150,7 +151,7 @@ async fn reason_retry_in_progress() {
 async fn reason_version_still_being_checked() {
     let emulator = demo_emulator().await;
     let mut app = loaded_app(&emulator, false).await;
-    app.model.executions.clear();
+    app.model.codepipeline.executions.clear();
     open(&mut app, "payments-api");
     insta::assert_snapshot!("reason_version_pending_80x24", screen(&app, 80, 24));
 }
@@ -163,6 +164,7 @@ async fn reason_no_failed_action() {
     // condition, for one): there is nothing for FAILED_ACTIONS to re-run.
     let state = app
         .model
+        .codepipeline
         .states
         .get_mut("auth-service")
         .unwrap()

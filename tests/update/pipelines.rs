@@ -235,10 +235,14 @@ async fn throttling_keeps_the_data_and_pauses_reads() {
         result: Err(throttled),
     });
     assert!(
-        app.model.state("payments-api").is_some(),
+        app.model.codepipeline.state("payments-api").is_some(),
         "last good data stays"
     );
-    assert!(app.model.states["payments-api"].error().is_some());
+    assert!(
+        app.model.codepipeline.states["payments-api"]
+            .error()
+            .is_some()
+    );
     assert!(app.ui.status.as_ref().unwrap().text.contains("throttling"));
     let later = t0() + jiff::SignedDuration::from_millis(500);
     let reads = app.update(Action::Tick(later));
@@ -308,7 +312,7 @@ async fn opened_before_its_state_arrives_the_cursor_goes_to_the_failure() {
         unstick::app::App::new(settings(false), unstick::poller::Schedule::default(), t0());
     load(&mut app, &client, Read::ListPipelines).await;
     open(&mut app, "checkout-web");
-    assert_eq!(app.ui.selected_stage, 0);
+    assert_eq!(app.ui.pipelines.selected_stage, 0);
     load(&mut app, &client, Read::State("checkout-web".into())).await;
     assert_eq!(app.selected_stage().unwrap().stage_name, "Build");
     // Once the person moves the cursor, new data leaves it where they put it.
@@ -325,7 +329,12 @@ fn state_changes(
     at: jiff::Timestamp,
     edit: impl FnOnce(&mut unstick::model::PipelineState),
 ) -> Vec<Command> {
-    let mut state = app.model.state(pipeline).cloned().expect("state read");
+    let mut state = app
+        .model
+        .codepipeline
+        .state(pipeline)
+        .cloned()
+        .expect("state read");
     edit(&mut state);
     app.update(Action::Tick(at));
     app.update(Action::Loaded {

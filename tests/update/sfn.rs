@@ -109,7 +109,7 @@ async fn an_answer_follows_the_execution_and_refreshes_it() {
             request_id: None,
         }),
     }));
-    assert!(app.redrive_watches.contains_key(&arn));
+    assert!(app.redrives.watches.contains_key(&arn));
     assert!(commands.contains(&Command::Fetch(Read::DescribeExecution(arn.clone()))));
     assert!(
         app.ui
@@ -119,7 +119,7 @@ async fn an_answer_follows_the_execution_and_refreshes_it() {
             .text
             .contains("Redrive started: order-58211 (redrive #1)")
     );
-    assert!(app.unanswered_redrives.is_empty());
+    assert!(app.redrives.unanswered.is_empty());
 }
 
 #[tokio::test]
@@ -271,7 +271,7 @@ async fn a_lists_running_executions_too() {
         )
     });
     assert!(asked_running, "{commands:?}");
-    assert!(app.ui.show_running);
+    assert!(app.ui.executions.show_running);
 }
 
 #[tokio::test]
@@ -279,7 +279,7 @@ async fn redrive_from_the_list_acts_on_the_selected_row() {
     let emulator = demo_emulator().await;
     let mut app = loaded_app(&emulator, false).await;
     app.update(key(KeyCode::Tab));
-    app.ui.selected_execution = Some(execution_arn("invoice-sync", "sync-1031"));
+    app.ui.executions.selected_execution = Some(execution_arn("invoice-sync", "sync-1031"));
     app.update(char_key('r'));
     assert!(app.confirm.is_none());
     assert!(app.ui.status.as_ref().unwrap().text.contains("sync-1031"));
