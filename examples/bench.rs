@@ -70,9 +70,11 @@ async fn main() {
     let started = Instant::now();
     for _ in 0..rounds {
         app.update(Action::Loaded {
-            read: Read::State("pipeline-0007".into()),
             at: now,
-            result: Ok(unstick::action::Payload::State(state.clone())),
+            result: unstick::action::Loaded::Answered(unstick::action::Reply::State {
+                pipeline: "pipeline-0007".into(),
+                state: state.clone(),
+            }),
         });
     }
     row(
@@ -197,9 +199,8 @@ async fn main() {
     let read = Read::State("pipeline-0005".into());
     let result = runner::fetch(&clients, &app.schedule.buckets(), &read).await;
     app.update(Action::Loaded {
-        read,
         at: now,
-        result,
+        result: unstick::action::loaded(read, result),
     });
     app.ui.view = unstick::app::View::Pipeline("pipeline-0005".into());
     row(

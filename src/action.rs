@@ -102,9 +102,8 @@ pub enum Action {
     /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT, SIGQUIT).
     Signal(StopSignal),
     Loaded {
-        read: Read,
         at: Timestamp,
-        result: Result<Payload, AwsError>,
+        result: Loaded,
     },
     /// AWS answered a write (or the answer was lost: see `AwsError::may_have_arrived`).
     WriteAnswered(Answered),
@@ -220,37 +219,123 @@ impl Read {
     }
 }
 
+/// What a read brought back. Each reply names the read it answers and carries that
+/// read's data, so no reply can be folded in as the answer to another read.
 #[derive(Debug, Clone)]
-pub enum Payload {
+pub enum Reply {
     Identity(CallerIdentity),
     Pipelines(Paged<PipelineSummary>),
-    State(PipelineState),
-    Structure(PipelineStructure),
-    PipelineHistory(Vec<PipelineExecution>),
-    PipelineExecution(PipelineExecution),
-    ActionRuns(Paged<ActionRun>),
+    State {
+        pipeline: String,
+        state: PipelineState,
+    },
+    Structure {
+        pipeline: String,
+        structure: PipelineStructure,
+    },
+    PipelineHistory {
+        pipeline: String,
+        history: Vec<PipelineExecution>,
+    },
+    PipelineExecution {
+        pipeline: String,
+        id: String,
+        execution: PipelineExecution,
+    },
+    ActionRuns {
+        pipeline: String,
+        id: String,
+        runs: Paged<ActionRun>,
+    },
     StateMachines(Paged<StateMachine>),
-    /// A list, and whether AWS has more than it holds.
+    /// One list, and whether AWS has more than it holds.
     Executions {
+        machine: String,
+        filter: StatusFilter,
+        limit: u16,
         executions: Vec<Execution>,
         more: bool,
     },
-    ExecutionDetail(ExecutionDetail),
-    ExecutionHistory(ExecutionHistory),
-    MapRuns(Paged<MapRun>),
+    ExecutionDetail {
+        arn: String,
+        detail: ExecutionDetail,
+    },
+    ExecutionHistory {
+        arn: String,
+        history: ExecutionHistory,
+    },
+    MapRuns {
+        arn: String,
+        runs: Paged<MapRun>,
+    },
 }
 
-impl Payload {
+impl Reply {
+    /// The read this answers.
+    pub fn read(&self) -> Read {
+        match self {
+            Reply::Identity(_) => Read::CallerIdentity,
+            Reply::Pipelines(_) => Read::ListPipelines,
+            Reply::State { pipeline, .. } => Read::State(pipeline.clone()),
+            Reply::Structure { pipeline, .. } => Read::Structure(pipeline.clone()),
+            Reply::PipelineHistory { pipeline, .. } => Read::PipelineHistory(pipeline.clone()),
+            Reply::PipelineExecution { pipeline, id, .. } => Read::PipelineExecution {
+                pipeline: pipeline.clone(),
+                id: id.clone(),
+            },
+            Reply::ActionRuns { pipeline, id, .. } => Read::ActionRuns {
+                pipeline: pipeline.clone(),
+                id: id.clone(),
+            },
+            Reply::StateMachines(_) => Read::StateMachines,
+            Reply::Executions {
+                machine,
+                filter,
+                limit,
+                ..
+            } => Read::Executions {
+                machine: machine.clone(),
+                filter: *filter,
+                limit: *limit,
+            },
+            Reply::ExecutionDetail { arn, .. } => Read::DescribeExecution(arn.clone()),
+            Reply::ExecutionHistory { arn, .. } => Read::ExecutionHistory(arn.clone()),
+            Reply::MapRuns { arn, .. } => Read::MapRuns(arn.clone()),
+        }
+    }
+
     /// Why a listing stopped before AWS's last page, if it did.
     pub fn cut(&self) -> Option<&str> {
         match self {
-            Payload::Pipelines(paged) => paged.cut.as_deref(),
-            Payload::ActionRuns(paged) => paged.cut.as_deref(),
-            Payload::StateMachines(paged) => paged.cut.as_deref(),
-            Payload::MapRuns(paged) => paged.cut.as_deref(),
-            Payload::ExecutionHistory(history) => history.cut.as_deref(),
+            Reply::Pipelines(paged) => paged.cut.as_deref(),
+            Reply::ActionRuns { runs, .. } => runs.cut.as_deref(),
+            Reply::StateMachines(paged) => paged.cut.as_deref(),
+            Reply::MapRuns { runs, .. } => runs.cut.as_deref(),
+            Reply::ExecutionHistory { history, .. } => history.cut.as_deref(),
             _ => None,
         }
+    }
+}
+
+/// A read that failed, and why.
+#[derive(Debug, Clone)]
+pub struct Unread {
+    pub read: Read,
+    pub error: AwsError,
+}
+
+/// The outcome of one read, as `Action::Loaded` carries it.
+#[derive(Debug, Clone)]
+pub enum Loaded {
+    Answered(Reply),
+    Failed(Unread),
+}
+
+/// Pairs a failure with the read it befell.
+pub fn loaded(read: Read, result: Result<Reply, AwsError>) -> Loaded {
+    match result {
+        Ok(reply) => Loaded::Answered(reply),
+        Err(error) => Loaded::Failed(Unread { read, error }),
     }
 }
 

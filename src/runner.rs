@@ -9,7 +9,9 @@ use serde_json::json;
 use tokio::sync::{Semaphore, mpsc::UnboundedSender};
 
 // The write a person confirmed (`Request`), apart from what the audit log says of it.
-use crate::action::{Action, Answered, Command, Payload, Read, Write as Request, WriteContext};
+use crate::action::{
+    Action, Answered, Command, Read, Reply, Write as Request, WriteContext, loaded,
+};
 use crate::audit::{AuditLog, Audited, InFlight, Write};
 use crate::aws::{AwsError, Clients};
 use crate::model::{ExecutionHistory, Paged, RedriveReceipt, RetryReceipt};
@@ -96,9 +98,8 @@ impl Runner {
                     };
                     let result = fetch(&runner.clients, &runner.buckets, &read).await;
                     let _ = runner.actions.send(Action::Loaded {
-                        read,
                         at: Timestamp::now(),
-                        result,
+                        result: loaded(read, result),
                     });
                 });
             }
@@ -161,41 +162,52 @@ impl Runner {
 }
 
 /// Reads one thing. A listing's pages after the first wait their turn in `buckets`.
-pub async fn fetch(clients: &Clients, buckets: &Buckets, read: &Read) -> Result<Payload, AwsError> {
+pub async fn fetch(clients: &Clients, buckets: &Buckets, read: &Read) -> Result<Reply, AwsError> {
     let pipelines = &clients.pipelines;
     let sfn = &clients.sfn;
     let quota = read.quota();
     Ok(match read {
-        Read::CallerIdentity => Payload::Identity(clients.sts.caller_identity().await?),
+        Read::CallerIdentity => Reply::Identity(clients.sts.caller_identity().await?),
         Read::ListPipelines => {
             let mut listed = paging::every_page(buckets, quota, paging::PIPELINES, |token| {
                 pipelines.list_pipelines(token)
             })
             .await?;
             paging::first_of_each(&mut listed, |p| p.name.clone());
-            Payload::Pipelines(listed)
+            Reply::Pipelines(listed)
         }
-        Read::State(name) => Payload::State(pipelines.pipeline_state(name).await?),
-        Read::Structure(name) => Payload::Structure(pipelines.pipeline_structure(name).await?),
-        Read::PipelineHistory(name) => {
-            Payload::PipelineHistory(pipelines.pipeline_executions(name, 20).await?)
-        }
-        Read::PipelineExecution { pipeline, id } => {
-            Payload::PipelineExecution(pipelines.pipeline_execution(pipeline, id).await?)
-        }
-        Read::ActionRuns { pipeline, id } => Payload::ActionRuns(
-            paging::every_page(buckets, quota, paging::ACTION_RUNS, |token| {
+        Read::State(name) => Reply::State {
+            pipeline: name.clone(),
+            state: pipelines.pipeline_state(name).await?,
+        },
+        Read::Structure(name) => Reply::Structure {
+            pipeline: name.clone(),
+            structure: pipelines.pipeline_structure(name).await?,
+        },
+        Read::PipelineHistory(name) => Reply::PipelineHistory {
+            pipeline: name.clone(),
+            history: pipelines.pipeline_executions(name, 20).await?,
+        },
+        Read::PipelineExecution { pipeline, id } => Reply::PipelineExecution {
+            pipeline: pipeline.clone(),
+            id: id.clone(),
+            execution: pipelines.pipeline_execution(pipeline, id).await?,
+        },
+        Read::ActionRuns { pipeline, id } => Reply::ActionRuns {
+            pipeline: pipeline.clone(),
+            id: id.clone(),
+            runs: paging::every_page(buckets, quota, paging::ACTION_RUNS, |token| {
                 pipelines.action_executions(pipeline, id, token)
             })
             .await?,
-        ),
+        },
         Read::StateMachines => {
             let mut listed = paging::every_page(buckets, quota, paging::STATE_MACHINES, |token| {
                 sfn.list_state_machines(token)
             })
             .await?;
             paging::first_of_each(&mut listed, |m| m.state_machine_arn.clone());
-            Payload::StateMachines(listed)
+            Reply::StateMachines(listed)
         }
         // One page, of the size the person chose: the newest failures are what
         // matters, and the quota is tight. Whether AWS has more is kept, to say so.
@@ -207,21 +219,28 @@ pub async fn fetch(clients: &Clients, buckets: &Buckets, read: &Read) -> Result<
             let page = sfn
                 .list_executions(machine, *filter, i32::from(*limit))
                 .await?;
-            Payload::Executions {
+            Reply::Executions {
+                machine: machine.clone(),
+                filter: *filter,
+                limit: *limit,
                 executions: page.items,
                 more: page.next_token.is_some(),
             }
         }
-        Read::DescribeExecution(arn) => {
-            Payload::ExecutionDetail(sfn.describe_execution(arn).await?)
-        }
+        Read::DescribeExecution(arn) => Reply::ExecutionDetail {
+            arn: arn.clone(),
+            detail: sfn.describe_execution(arn).await?,
+        },
         Read::ExecutionHistory(arn) => {
             let mut events = paging::every_page(buckets, quota, paging::HISTORY, |token| {
                 sfn.execution_history(arn, token)
             })
             .await?;
             paging::first_of_each(&mut events, |e| e.id);
-            Payload::ExecutionHistory(ExecutionHistory::from_events(&events.items, events.cut))
+            Reply::ExecutionHistory {
+                arn: arn.clone(),
+                history: ExecutionHistory::from_events(&events.items, events.cut),
+            }
         }
         Read::MapRuns(arn) => {
             let mut listed = paging::every_page(buckets, quota, paging::MAP_RUNS, |token| {
@@ -234,10 +253,13 @@ pub async fn fetch(clients: &Clients, buckets: &Buckets, read: &Read) -> Result<
                 buckets.take_turn(quota).await;
                 runs.push(sfn.describe_map_run(map_run_arn).await?);
             }
-            Payload::MapRuns(Paged {
-                items: runs,
-                cut: listed.cut,
-            })
+            Reply::MapRuns {
+                arn: arn.clone(),
+                runs: Paged {
+                    items: runs,
+                    cut: listed.cut,
+                },
+            }
         }
     })
 }

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::action::{
-    Action, Answered, Command, FilterEdit, Intent, Payload, Read, StopSignal, Write, WriteContext,
+    Action, Answered, Command, FilterEdit, Intent, Loaded, Read, Reply, StopSignal, Unread, Write,
+    WriteContext,
 };
 use crate::aws::AwsError;
 use crate::eligibility::{
@@ -216,7 +217,7 @@ impl App {
                 self.on_signal(signal);
                 Vec::new()
             }
-            Action::Loaded { read, at, result } => self.on_loaded(read, at, result),
+            Action::Loaded { at, result } => self.on_loaded(at, result),
             Action::WriteAnswered(Answered::Retry { plan, result }) => {
                 self.on_retry_answer(plan, result)
             }

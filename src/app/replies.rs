@@ -9,27 +9,27 @@ fn slot<K: Ord, T>(map: &mut BTreeMap<K, Tracked<T>>, key: K) -> &mut Tracked<T>
 }
 
 impl App {
-    pub(super) fn on_loaded(
-        &mut self,
-        read: Read,
-        at: Timestamp,
-        result: Result<Payload, AwsError>,
-    ) -> Vec<Command> {
-        let outcome = match &result {
-            Ok(_) => Outcome::Ok,
-            Err(error) if error.is_throttling() => Outcome::Throttled,
-            Err(_) => Outcome::Failed,
+    pub(super) fn on_loaded(&mut self, at: Timestamp, result: Loaded) -> Vec<Command> {
+        let (read, outcome) = match &result {
+            Loaded::Answered(reply) => (reply.read(), Outcome::Ok),
+            Loaded::Failed(unread) if unread.error.is_throttling() => {
+                (unread.read.clone(), Outcome::Throttled)
+            }
+            Loaded::Failed(unread) => (unread.read.clone(), Outcome::Failed),
         };
         self.schedule.finished(&read, self.now, outcome);
-        let error = result.as_ref().err().cloned();
-        if let Ok(payload) = &result {
-            self.note_cut(&read, payload.cut());
-        }
-        match (read.clone(), result) {
-            (Read::CallerIdentity, Ok(Payload::Identity(identity))) => {
+        let error = match &result {
+            Loaded::Answered(reply) => {
+                self.note_cut(&read, reply.cut());
+                None
+            }
+            Loaded::Failed(unread) => Some(unread.error.clone()),
+        };
+        match result {
+            Loaded::Answered(Reply::Identity(identity)) => {
                 self.model.identity.succeed(identity, at);
             }
-            (Read::ListPipelines, Ok(Payload::Pipelines(Paged { items: list, .. }))) => {
+            Loaded::Answered(Reply::Pipelines(Paged { items: list, .. })) => {
                 let names: BTreeSet<String> = list.iter().map(|p| p.name.clone()).collect();
                 self.model
                     .codepipeline
@@ -40,33 +40,45 @@ impl App {
                 }
                 self.model.codepipeline.list.succeed(list, at);
             }
-            (Read::State(name), Ok(Payload::State(state))) => {
-                slot(&mut self.model.codepipeline.states, name.clone()).succeed(state, at);
-                if self.open_pipeline() == Some(name.as_str()) {
+            Loaded::Answered(Reply::State { pipeline, state }) => {
+                slot(&mut self.model.codepipeline.states, pipeline.clone()).succeed(state, at);
+                if self.open_pipeline() == Some(pipeline.as_str()) {
                     self.select_failed_stage();
                 }
-                self.check_follow(&name);
+                self.check_follow(&pipeline);
             }
-            (Read::Structure(name), Ok(Payload::Structure(structure))) => {
-                slot(&mut self.model.codepipeline.structures, name).succeed(structure, at);
+            Loaded::Answered(Reply::Structure {
+                pipeline,
+                structure,
+            }) => {
+                slot(&mut self.model.codepipeline.structures, pipeline).succeed(structure, at);
             }
-            (Read::PipelineHistory(name), Ok(Payload::PipelineHistory(history))) => {
-                slot(&mut self.model.codepipeline.histories, name).succeed(history, at);
+            Loaded::Answered(Reply::PipelineHistory { pipeline, history }) => {
+                slot(&mut self.model.codepipeline.histories, pipeline).succeed(history, at);
             }
-            (Read::ActionRuns { pipeline, id }, Ok(Payload::ActionRuns(runs))) => {
+            Loaded::Answered(Reply::ActionRuns { pipeline, id, runs }) => {
                 slot(&mut self.model.codepipeline.action_runs, (pipeline, id))
                     .succeed(runs.items, at);
                 self.select_failed_stage();
             }
-            (Read::StateMachines, Ok(Payload::StateMachines(machines))) => {
+            Loaded::Answered(Reply::PipelineExecution {
+                pipeline,
+                id,
+                execution,
+            }) => {
+                slot(&mut self.model.codepipeline.executions, (pipeline, id))
+                    .succeed(execution, at);
+            }
+            Loaded::Answered(Reply::StateMachines(machines)) => {
                 self.model.sfn.machines.succeed(machines.items, at);
             }
-            (
-                Read::Executions {
-                    machine, filter, ..
-                },
-                Ok(Payload::Executions { executions, more }),
-            ) => {
+            Loaded::Answered(Reply::Executions {
+                machine,
+                filter,
+                executions,
+                more,
+                ..
+            }) => {
                 let key = (machine, filter);
                 if more {
                     self.model.sfn.more.insert(key.clone());
@@ -75,25 +87,17 @@ impl App {
                 }
                 slot(&mut self.model.sfn.lists, key).succeed(executions, at);
             }
-            (Read::DescribeExecution(arn), Ok(Payload::ExecutionDetail(detail))) => {
+            Loaded::Answered(Reply::ExecutionDetail { arn, detail }) => {
                 slot(&mut self.model.sfn.details, arn.clone()).succeed(detail, at);
                 self.check_follow_execution(&arn);
             }
-            (Read::ExecutionHistory(arn), Ok(Payload::ExecutionHistory(history))) => {
+            Loaded::Answered(Reply::ExecutionHistory { arn, history }) => {
                 slot(&mut self.model.sfn.histories, arn).succeed(history, at);
             }
-            (Read::MapRuns(arn), Ok(Payload::MapRuns(runs))) => {
+            Loaded::Answered(Reply::MapRuns { arn, runs }) => {
                 slot(&mut self.model.sfn.map_runs, arn).succeed(runs.items, at);
             }
-            (
-                Read::PipelineExecution { pipeline, id },
-                Ok(Payload::PipelineExecution(execution)),
-            ) => {
-                slot(&mut self.model.codepipeline.executions, (pipeline, id))
-                    .succeed(execution, at);
-            }
-            (read, Err(error)) => self.record_failure(read, at, error),
-            (read, Ok(_)) => tracing::warn!(?read, "reply does not match the read"),
+            Loaded::Failed(Unread { read, error }) => self.record_failure(read, at, error),
         }
         if let Some(error) = error.filter(|e| e.is_throttling()) {
             let resume = self

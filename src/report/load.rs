@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::action::{Action, Payload, Read};
+use crate::action::{Action, Read, Reply, loaded};
 use crate::app::{App, Depth};
 use crate::aws::{AwsError, Clients};
 use crate::poller::Buckets;
@@ -97,7 +97,10 @@ async fn read_round(
         if let Err(error) = &result {
             failed.push((read.clone(), error.clone()));
         }
-        app.update(Action::Loaded { read, at, result });
+        app.update(Action::Loaded {
+            at,
+            result: loaded(read, result),
+        });
     }
     failed
 }
@@ -107,7 +110,7 @@ async fn fetch_all(
     clients: &Clients,
     buckets: &Buckets,
     reads: Vec<Read>,
-) -> Vec<(Read, Result<Payload, AwsError>)> {
+) -> Vec<(Read, Result<Reply, AwsError>)> {
     let permits = Arc::new(Semaphore::new(READS_IN_FLIGHT));
     let mut tasks = JoinSet::new();
     for (index, read) in reads.into_iter().enumerate() {

@@ -75,9 +75,8 @@ pub async fn loaded_app(emulator: &Emulator, read_only: bool) -> App {
 pub async fn load(app: &mut App, clients: &Clients, read: Read) {
     let result = runner::fetch(clients, &roomy_buckets(), &read).await;
     app.update(Action::Loaded {
-        read,
         at: t0(),
-        result,
+        result: unstick::action::loaded(read, result),
     });
 }
 

@@ -163,7 +163,7 @@ async fn finds_the_failed_state_in_each_demo_execution() {
     let read = unstick::action::Read::MapRuns(execution("image-pipeline", "batch-3117"));
     let clients = clients_for(&emulator).await;
     let runs = match unstick::runner::fetch(&clients, &roomy_buckets(), &read).await {
-        Ok(unstick::action::Payload::MapRuns(runs)) => runs.items,
+        Ok(unstick::action::Reply::MapRuns { runs, .. }) => runs.items,
         other => panic!("{other:?}"),
     };
     assert_eq!(runs[0].map_run_arn, map_run);

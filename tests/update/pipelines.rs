@@ -4,7 +4,9 @@
 use crate::common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use unstick::action::{Action, Answered, Command, Payload, Quota, Read, StopSignal, Write};
+use unstick::action::{
+    Action, Answered, Command, Loaded, Quota, Read, Reply, StopSignal, Write, loaded,
+};
 use unstick::app::{OnConfirm, View};
 use unstick::aws::{AwsError, ErrorKind};
 use unstick::eligibility::{OwnWrite, RetryMode};
@@ -230,9 +232,8 @@ async fn throttling_keeps_the_data_and_pauses_reads() {
         "AWS is throttling requests (ThrottlingException); backing off",
     );
     app.update(Action::Loaded {
-        read: Read::State("payments-api".into()),
         at: t0(),
-        result: Err(throttled),
+        result: loaded(Read::State("payments-api".into()), Err(throttled)),
     });
     assert!(
         app.model.codepipeline.state("payments-api").is_some(),
@@ -338,9 +339,11 @@ fn state_changes(
     edit(&mut state);
     app.update(Action::Tick(at));
     app.update(Action::Loaded {
-        read: Read::State(pipeline.into()),
         at,
-        result: Ok(Payload::State(state)),
+        result: Loaded::Answered(Reply::State {
+            pipeline: pipeline.into(),
+            state,
+        }),
     })
 }
 
