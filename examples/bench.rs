@@ -7,6 +7,7 @@
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
+use unstick::action::{PipelineRead, PipelineReply};
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -71,10 +72,12 @@ async fn main() {
     for _ in 0..rounds {
         app.update(Action::Loaded {
             at: now,
-            result: unstick::action::Loaded::Answered(unstick::action::Reply::State {
-                pipeline: "pipeline-0007".into(),
-                state: state.clone(),
-            }),
+            result: unstick::action::Loaded::Answered(unstick::action::Reply::CodePipeline(
+                PipelineReply::State {
+                    pipeline: "pipeline-0007".into(),
+                    state: state.clone(),
+                },
+            )),
         });
     }
     row(
@@ -196,7 +199,7 @@ async fn main() {
         },
         1,
     );
-    let read = Read::State("pipeline-0005".into());
+    let read = Read::CodePipeline(PipelineRead::State("pipeline-0005".into()));
     let result = runner::fetch(&clients, &app.schedule.buckets(), &read).await;
     app.update(Action::Loaded {
         at: now,

@@ -2,6 +2,7 @@
 //! Reads share a small pool of permits; writes are audited before they leave and after
 //! they are answered.
 
+use crate::action::{PipelineRead, PipelineReply, SfnRead, SfnReply};
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -168,81 +169,93 @@ pub async fn fetch(clients: &Clients, buckets: &Buckets, read: &Read) -> Result<
     let quota = read.quota();
     Ok(match read {
         Read::CallerIdentity => Reply::Identity(clients.sts.caller_identity().await?),
-        Read::ListPipelines => {
+        Read::CodePipeline(PipelineRead::ListPipelines) => {
             let mut listed = paging::every_page(buckets, quota, paging::PIPELINES, |token| {
                 pipelines.list_pipelines(token)
             })
             .await?;
             paging::first_of_each(&mut listed, |p| p.name.clone());
-            Reply::Pipelines(listed)
+            Reply::CodePipeline(PipelineReply::Pipelines(listed))
         }
-        Read::State(name) => Reply::State {
-            pipeline: name.clone(),
-            state: pipelines.pipeline_state(name).await?,
-        },
-        Read::Structure(name) => Reply::Structure {
-            pipeline: name.clone(),
-            structure: pipelines.pipeline_structure(name).await?,
-        },
-        Read::PipelineHistory(name) => Reply::PipelineHistory {
-            pipeline: name.clone(),
-            history: pipelines.pipeline_executions(name, 20).await?,
-        },
-        Read::PipelineExecution { pipeline, id } => Reply::PipelineExecution {
-            pipeline: pipeline.clone(),
-            id: id.clone(),
-            execution: pipelines.pipeline_execution(pipeline, id).await?,
-        },
-        Read::ActionRuns { pipeline, id } => Reply::ActionRuns {
-            pipeline: pipeline.clone(),
-            id: id.clone(),
-            runs: paging::every_page(buckets, quota, paging::ACTION_RUNS, |token| {
-                pipelines.action_executions(pipeline, id, token)
+        Read::CodePipeline(PipelineRead::State(name)) => {
+            Reply::CodePipeline(PipelineReply::State {
+                pipeline: name.clone(),
+                state: pipelines.pipeline_state(name).await?,
             })
-            .await?,
-        },
-        Read::StateMachines => {
+        }
+        Read::CodePipeline(PipelineRead::Structure(name)) => {
+            Reply::CodePipeline(PipelineReply::Structure {
+                pipeline: name.clone(),
+                structure: pipelines.pipeline_structure(name).await?,
+            })
+        }
+        Read::CodePipeline(PipelineRead::PipelineHistory(name)) => {
+            Reply::CodePipeline(PipelineReply::PipelineHistory {
+                pipeline: name.clone(),
+                history: pipelines.pipeline_executions(name, 20).await?,
+            })
+        }
+        Read::CodePipeline(PipelineRead::PipelineExecution { pipeline, id }) => {
+            Reply::CodePipeline(PipelineReply::PipelineExecution {
+                pipeline: pipeline.clone(),
+                id: id.clone(),
+                execution: pipelines.pipeline_execution(pipeline, id).await?,
+            })
+        }
+        Read::CodePipeline(PipelineRead::ActionRuns { pipeline, id }) => {
+            Reply::CodePipeline(PipelineReply::ActionRuns {
+                pipeline: pipeline.clone(),
+                id: id.clone(),
+                runs: paging::every_page(buckets, quota, paging::ACTION_RUNS, |token| {
+                    pipelines.action_executions(pipeline, id, token)
+                })
+                .await?,
+            })
+        }
+        Read::StepFunctions(SfnRead::StateMachines) => {
             let mut listed = paging::every_page(buckets, quota, paging::STATE_MACHINES, |token| {
                 sfn.list_state_machines(token)
             })
             .await?;
             paging::first_of_each(&mut listed, |m| m.state_machine_arn.clone());
-            Reply::StateMachines(listed)
+            Reply::StepFunctions(SfnReply::StateMachines(listed))
         }
         // One page, of the size the person chose: the newest failures are what
         // matters, and the quota is tight. Whether AWS has more is kept, to say so.
-        Read::Executions {
+        Read::StepFunctions(SfnRead::Executions {
             machine,
             filter,
             limit,
-        } => {
+        }) => {
             let page = sfn
                 .list_executions(machine, *filter, i32::from(*limit))
                 .await?;
-            Reply::Executions {
+            Reply::StepFunctions(SfnReply::Executions {
                 machine: machine.clone(),
                 filter: *filter,
                 limit: *limit,
                 executions: page.items,
                 more: page.next_token.is_some(),
-            }
+            })
         }
-        Read::DescribeExecution(arn) => Reply::ExecutionDetail {
-            arn: arn.clone(),
-            detail: sfn.describe_execution(arn).await?,
-        },
-        Read::ExecutionHistory(arn) => {
+        Read::StepFunctions(SfnRead::DescribeExecution(arn)) => {
+            Reply::StepFunctions(SfnReply::ExecutionDetail {
+                arn: arn.clone(),
+                detail: sfn.describe_execution(arn).await?,
+            })
+        }
+        Read::StepFunctions(SfnRead::ExecutionHistory(arn)) => {
             let mut events = paging::every_page(buckets, quota, paging::HISTORY, |token| {
                 sfn.execution_history(arn, token)
             })
             .await?;
             paging::first_of_each(&mut events, |e| e.id);
-            Reply::ExecutionHistory {
+            Reply::StepFunctions(SfnReply::ExecutionHistory {
                 arn: arn.clone(),
                 history: ExecutionHistory::from_events(&events.items, events.cut),
-            }
+            })
         }
-        Read::MapRuns(arn) => {
+        Read::StepFunctions(SfnRead::MapRuns(arn)) => {
             let mut listed = paging::every_page(buckets, quota, paging::MAP_RUNS, |token| {
                 sfn.list_map_runs(arn, token)
             })
@@ -253,13 +266,13 @@ pub async fn fetch(clients: &Clients, buckets: &Buckets, read: &Read) -> Result<
                 buckets.take_turn(quota).await;
                 runs.push(sfn.describe_map_run(map_run_arn).await?);
             }
-            Reply::MapRuns {
+            Reply::StepFunctions(SfnReply::MapRuns {
                 arn: arn.clone(),
                 runs: Paged {
                     items: runs,
                     cut: listed.cut,
                 },
-            }
+            })
         }
     })
 }

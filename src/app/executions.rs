@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::action::EXECUTION_LIMITS;
+use crate::action::SfnRead;
 use crate::eligibility::{format_window, thousands, window_left};
 use crate::model::{Execution, ExecutionDetail, MachineType, StatusFilter};
 
@@ -123,11 +124,11 @@ impl App {
 
     /// The list read of `machine` for `filter`, as many as the person asked for.
     pub fn executions_read(&self, machine: &str, filter: StatusFilter) -> Read {
-        Read::Executions {
+        Read::StepFunctions(SfnRead::Executions {
             machine: machine.to_string(),
             filter,
             limit: self.execution_limit(machine),
-        }
+        })
     }
 
     /// `m`: the selected row's machine lists the next step more, read at once.
@@ -204,7 +205,8 @@ impl App {
         self.ui.executions.detail_scroll = 0;
         self.ui.view = View::Execution(arn.clone());
         // What is on screen now should be what AWS says now.
-        self.schedule.expire(&Read::DescribeExecution(arn));
+        self.schedule
+            .expire(&Read::StepFunctions(SfnRead::DescribeExecution(arn)));
         self.poll()
     }
 }

@@ -25,10 +25,12 @@ mod confirm;
 mod executions;
 mod navigation;
 mod picture;
+mod pipeline_replies;
 mod polling;
 mod redrive;
 mod replies;
 mod retry;
+mod sfn_replies;
 mod watch;
 
 pub use picture::Depth;

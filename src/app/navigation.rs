@@ -2,6 +2,7 @@
 //! stepping through past executions.
 
 use super::*;
+use crate::action::PipelineRead;
 
 /// A filter longer than this is a paste gone wrong, not a name.
 const MAX_FILTER: usize = 200;
@@ -84,7 +85,8 @@ impl App {
         self.select_failed_stage();
         self.ui.pipelines.selected_pipeline = Some(name.clone());
         self.ui.pipelines.last_opened = Some(name.clone());
-        self.schedule.expire(&Read::State(name));
+        self.schedule
+            .expire(&Read::CodePipeline(PipelineRead::State(name)));
         self.poll()
     }
 

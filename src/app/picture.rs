@@ -4,6 +4,7 @@
 //! until nothing new is wanted.
 
 use super::*;
+use crate::action::{PipelineRead, SfnRead};
 use crate::model::{MachineType, StatusFilter};
 
 /// How much of the picture a one-shot reader wants.
@@ -22,8 +23,8 @@ impl App {
     pub fn list_reads() -> [Read; 3] {
         [
             Read::CallerIdentity,
-            Read::ListPipelines,
-            Read::StateMachines,
+            Read::CodePipeline(PipelineRead::ListPipelines),
+            Read::StepFunctions(SfnRead::StateMachines),
         ]
     }
 
@@ -34,9 +35,11 @@ impl App {
             .codepipeline
             .failed_runs(pipeline)
             .into_iter()
-            .map(|id| Read::PipelineExecution {
-                pipeline: pipeline.to_string(),
-                id,
+            .map(|id| {
+                Read::CodePipeline(PipelineRead::PipelineExecution {
+                    pipeline: pipeline.to_string(),
+                    id,
+                })
             })
             .collect()
     }
@@ -62,11 +65,11 @@ impl App {
     /// Runs once the history says it started any.
     pub fn execution_detail_reads(&self, arn: &str) -> Vec<Read> {
         let mut reads = vec![
-            Read::DescribeExecution(arn.to_string()),
-            Read::ExecutionHistory(arn.to_string()),
+            Read::StepFunctions(SfnRead::DescribeExecution(arn.to_string())),
+            Read::StepFunctions(SfnRead::ExecutionHistory(arn.to_string())),
         ];
         if self.model.sfn.history(arn).is_some_and(|h| h.has_map_runs) {
-            reads.push(Read::MapRuns(arn.to_string()));
+            reads.push(Read::StepFunctions(SfnRead::MapRuns(arn.to_string())));
         }
         reads
     }
@@ -76,16 +79,20 @@ impl App {
     pub fn picture_reads(&self, depth: Depth) -> Vec<Read> {
         let mut reads = Self::list_reads().to_vec();
         for name in self.model.codepipeline.pipeline_names() {
-            reads.push(Read::State(name.to_string()));
+            reads.push(Read::CodePipeline(PipelineRead::State(name.to_string())));
             if depth == Depth::Lists {
-                reads.push(Read::Structure(name.to_string()));
+                reads.push(Read::CodePipeline(PipelineRead::Structure(
+                    name.to_string(),
+                )));
             }
             reads.extend(self.failed_run_reads(name));
         }
         reads.extend(self.execution_list_reads());
         for execution in self.model.sfn.executions(&StatusFilter::STOPPED_BADLY) {
             match depth {
-                Depth::Lists => reads.push(Read::DescribeExecution(execution.execution_arn)),
+                Depth::Lists => reads.push(Read::StepFunctions(SfnRead::DescribeExecution(
+                    execution.execution_arn,
+                ))),
                 Depth::Report => {
                     reads.extend(self.execution_detail_reads(&execution.execution_arn))
                 }

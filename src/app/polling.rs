@@ -1,6 +1,7 @@
 //! What to read and how often: the wish list handed to the scheduler every tick.
 
 use super::*;
+use crate::action::{PipelineRead, SfnRead};
 use crate::model::{Execution, ExecutionStatus};
 
 /// How many executions, from the top of the list, are described (error, redrive status)
@@ -32,7 +33,10 @@ impl App {
             } else {
                 every.focused
             };
-            wanted.push((Read::State(name.to_string()), state_every));
+            wanted.push((
+                Read::CodePipeline(PipelineRead::State(name.to_string())),
+                state_every,
+            ));
             // The structure must match the state's version; re-read it soon after a change.
             let structure_version = self
                 .model
@@ -50,8 +54,14 @@ impl App {
                 } else {
                     every.structure
                 };
-            wanted.push((Read::Structure(name.to_string()), structure_every));
-            wanted.push((Read::PipelineHistory(name.to_string()), every.history));
+            wanted.push((
+                Read::CodePipeline(PipelineRead::Structure(name.to_string())),
+                structure_every,
+            ));
+            wanted.push((
+                Read::CodePipeline(PipelineRead::PipelineHistory(name.to_string())),
+                every.history,
+            ));
             if let Some(id) = &self.ui.pipelines.execution {
                 // A finished execution does not change; one still running is followed.
                 let running = self
@@ -62,17 +72,20 @@ impl App {
                     .find(|e| &e.pipeline_execution_id == id)
                     .is_some_and(|e| e.status.tone() == Tone::Running);
                 let runs_every = if running { every.focused } else { ONCE };
-                let read = Read::ActionRuns {
+                let read = Read::CodePipeline(PipelineRead::ActionRuns {
                     pipeline: name.to_string(),
                     id: id.clone(),
-                };
+                });
                 wanted.push((read, runs_every));
             }
             // An execution's pipeline version never changes: read it once.
             let failed_runs = self.failed_run_reads(name);
             wanted.extend(failed_runs.into_iter().map(|read| (read, ONCE)));
         }
-        wanted.push((Read::ListPipelines, every.pipeline_list));
+        wanted.push((
+            Read::CodePipeline(PipelineRead::ListPipelines),
+            every.pipeline_list,
+        ));
         let mut others: Vec<(u8, Read, SignedDuration)> = self
             .model
             .codepipeline
@@ -90,7 +103,11 @@ impl App {
                 } else {
                     (3, every.idle)
                 };
-                (rank, Read::State(name.to_string()), interval)
+                (
+                    rank,
+                    Read::CodePipeline(PipelineRead::State(name.to_string())),
+                    interval,
+                )
             })
             .collect();
         others.sort_by_key(|(rank, _, _)| *rank);
@@ -105,15 +122,23 @@ impl App {
             wanted.extend(self.open_execution_reads(&arn));
         }
         for arn in self.redrives.watches.keys() {
-            wanted.push((Read::DescribeExecution(arn.clone()), every.following));
+            wanted.push((
+                Read::StepFunctions(SfnRead::DescribeExecution(arn.clone())),
+                every.following,
+            ));
         }
-        wanted.push((Read::StateMachines, every.pipeline_list));
+        wanted.push((
+            Read::StepFunctions(SfnRead::StateMachines),
+            every.pipeline_list,
+        ));
         let lists = self.execution_list_reads();
         wanted.extend(lists.into_iter().map(|read| (read, every.executions)));
         // The list's error and redrive columns come from DescribeExecution.
         for row in self.execution_rows().into_iter().take(DESCRIBED_ROWS) {
             if let ExecutionRow::Execution { execution, .. } = row {
-                let read = Read::DescribeExecution(execution.execution_arn.clone());
+                let read = Read::StepFunctions(SfnRead::DescribeExecution(
+                    execution.execution_arn.clone(),
+                ));
                 wanted.push((read, self.describe_every(&execution)));
             }
         }
@@ -140,7 +165,10 @@ impl App {
         } else {
             every.executions
         };
-        wanted.push((Read::DescribeExecution(arn.to_string()), describe_every));
+        wanted.push((
+            Read::StepFunctions(SfnRead::DescribeExecution(arn.to_string())),
+            describe_every,
+        ));
         let history = sfn.history(arn);
         let history_every = match (history, &execution) {
             (None, _) => SignedDuration::ZERO,
@@ -155,10 +183,16 @@ impl App {
             (Some(_), _) if running => every.active,
             (Some(_), _) => ONCE,
         };
-        wanted.push((Read::ExecutionHistory(arn.to_string()), history_every));
+        wanted.push((
+            Read::StepFunctions(SfnRead::ExecutionHistory(arn.to_string())),
+            history_every,
+        ));
         if history.is_some_and(|h| h.has_map_runs) {
             let map_runs_every = if running { every.active } else { ONCE };
-            wanted.push((Read::MapRuns(arn.to_string()), map_runs_every));
+            wanted.push((
+                Read::StepFunctions(SfnRead::MapRuns(arn.to_string())),
+                map_runs_every,
+            ));
         }
         wanted
     }

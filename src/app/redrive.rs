@@ -4,6 +4,7 @@
 use super::confirm::Question;
 use super::watch::{self, Observed, Settled, Watch};
 use super::*;
+use crate::action::SfnRead;
 use crate::eligibility::{OwnWrite, RedriveReason, explain_all};
 use crate::eligibility::{RedriveInput, RedrivePlan, redrive_plan, short_id};
 use crate::model::ExecutionStatus;
@@ -166,9 +167,13 @@ impl App {
         }
         watch::answer(&mut self.redrives.watches, &arn, &result, self.now);
         // Either way the execution has news: read it now, even before the bucket allows.
-        self.schedule.expire(&Read::ExecutionHistory(arn.clone()));
+        self.schedule
+            .expire(&Read::StepFunctions(SfnRead::ExecutionHistory(arn.clone())));
         let mut commands = self.poll();
-        self.read_now(Read::DescribeExecution(arn), &mut commands);
+        self.read_now(
+            Read::StepFunctions(SfnRead::DescribeExecution(arn)),
+            &mut commands,
+        );
         commands
     }
 
@@ -199,7 +204,9 @@ impl App {
         self.redrives.watches.remove(arn);
         // Its history and its list have changed too.
         self.schedule
-            .expire(&Read::ExecutionHistory(arn.to_string()));
+            .expire(&Read::StepFunctions(SfnRead::ExecutionHistory(
+                arn.to_string(),
+            )));
         for filter in self.execution_filters() {
             let read = self.executions_read(&execution.state_machine_arn, filter);
             self.schedule.expire(&read);

@@ -4,6 +4,7 @@
 use super::confirm::Question;
 use super::watch::{self, Observed, Settled, Watch};
 use super::*;
+use crate::action::PipelineRead;
 use crate::eligibility::{OwnWrite, Reason, explain_all};
 use crate::model::RetryReceipt;
 
@@ -149,7 +150,7 @@ impl App {
         }
         watch::answer(&mut self.retries.watches, &key, &result, self.now);
         // Either way the stage has news: read it now, even before the bucket allows.
-        let read = Read::State(plan.pipeline_name);
+        let read = Read::CodePipeline(PipelineRead::State(plan.pipeline_name));
         let mut commands = self.poll();
         self.read_now(read, &mut commands);
         commands

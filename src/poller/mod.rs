@@ -247,13 +247,14 @@ impl Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::action::PipelineRead;
 
     fn at(secs: f64) -> Timestamp {
         Timestamp::from_second(1_800_000_000).unwrap() + SignedDuration::from_secs_f64(secs)
     }
 
     fn state(name: &str) -> Read {
-        Read::State(name.into())
+        Read::CodePipeline(PipelineRead::State(name.into()))
     }
 
     fn schedule(capacity: u32, rate: f64) -> Schedule {

@@ -1,6 +1,7 @@
 //! Reads what the report needs into a headless `App`, so the report and the dashboard
 //! share every rule about what the data means and what to read.
 
+use crate::action::{PipelineRead, SfnRead};
 use jiff::Timestamp;
 
 use super::load::{Pace, load_picture};
@@ -21,8 +22,8 @@ pub async fn collect(clients: &Clients, settings: Settings) -> Result<App, AwsEr
             .map(|(_, error)| error.clone())
     };
     if let (Some(pipelines), Some(_)) = (
-        failure_of(Read::ListPipelines),
-        failure_of(Read::StateMachines),
+        failure_of(Read::CodePipeline(PipelineRead::ListPipelines)),
+        failure_of(Read::StepFunctions(SfnRead::StateMachines)),
     ) {
         return Err(pipelines);
     }

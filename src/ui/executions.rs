@@ -1,6 +1,7 @@
 //! The executions list: failed, timed-out and aborted executions of every STANDARD state
 //! machine, newest first, with why they stopped and whether they can be redriven.
 
+use crate::action::SfnRead;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -51,7 +52,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     if app
         .cut_short
-        .contains_key(&crate::action::Read::StateMachines)
+        .contains_key(&crate::action::Read::StepFunctions(SfnRead::StateMachines))
     {
         title.push(Span::styled("⚠ not all machines listed ", theme.warning));
     }

@@ -1,5 +1,6 @@
 //! The pipelines list: failed first, then running, then the rest.
 
+use crate::action::PipelineRead;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -35,7 +36,9 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     if app
         .cut_short
-        .contains_key(&crate::action::Read::ListPipelines)
+        .contains_key(&crate::action::Read::CodePipeline(
+            PipelineRead::ListPipelines,
+        ))
     {
         title.push(Span::styled("⚠ not all listed ", theme.warning));
     }

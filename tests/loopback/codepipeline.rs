@@ -2,6 +2,7 @@
 //! conversion to domain types, paging, and every error mapped to plain words.
 
 use crate::common::*;
+use unstick::action::PipelineRead;
 
 use unstick::aws::{Connection, ErrorKind};
 use unstick::eligibility::{RetryMode, RetryPlan};
@@ -429,7 +430,7 @@ async fn a_failed_refresh_keeps_the_pipelines_own_error_marked_stale_until_it_re
     let emulator = demo_emulator().await;
     let clients = clients_for(&emulator).await;
     let mut app = loaded_app(&emulator, false).await;
-    let read = unstick::action::Read::State("checkout-web".into());
+    let read = unstick::action::Read::CodePipeline(PipelineRead::State("checkout-web".into()));
     let row = pipeline_row(&app, "checkout-web");
     assert!(row.contains("Failed") && row.contains("JobFailed"), "{row}");
 
@@ -454,7 +455,7 @@ async fn replies_without_fields_aws_always_sends_are_unknown_never_healthy() {
     let clients = clients_for(&emulator).await;
     // docs-site is healthy in the demo; none of these replies says how it is doing.
     let healthy = "docs-site";
-    let read = unstick::action::Read::State(healthy.into());
+    let read = unstick::action::Read::CodePipeline(PipelineRead::State(healthy.into()));
     let unknown_in_report = |app: &unstick::app::App| {
         let report = unstick::report::build(app, t0());
         let entry = report
@@ -532,7 +533,12 @@ async fn a_listing_whose_every_page_offers_another_ends_with_one_clear_line() {
         1_000,
     );
     let before = emulator.request_count();
-    load(&mut app, &clients, unstick::action::Read::ListPipelines).await;
+    load(
+        &mut app,
+        &clients,
+        unstick::action::Read::CodePipeline(PipelineRead::ListPipelines),
+    )
+    .await;
     assert_eq!(
         emulator.request_count() - before,
         2,

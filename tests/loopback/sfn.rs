@@ -2,6 +2,7 @@
 //! SDK: listing, describing, whole histories, Map Runs, the failed state, and redrive.
 
 use std::time::Duration;
+use unstick::action::{SfnRead, SfnReply};
 
 use crate::common::*;
 
@@ -160,10 +161,13 @@ async fn finds_the_failed_state_in_each_demo_execution() {
     assert_eq!(failure.state.as_deref(), Some("ProcessImages"));
     assert_eq!(failure.failure_event.as_deref(), Some("MapRunFailed"));
     let map_run = failure.map_run_arn.clone().unwrap();
-    let read = unstick::action::Read::MapRuns(execution("image-pipeline", "batch-3117"));
+    let read = unstick::action::Read::StepFunctions(SfnRead::MapRuns(execution(
+        "image-pipeline",
+        "batch-3117",
+    )));
     let clients = clients_for(&emulator).await;
     let runs = match unstick::runner::fetch(&clients, &roomy_buckets(), &read).await {
-        Ok(unstick::action::Reply::MapRuns { runs, .. }) => runs.items,
+        Ok(unstick::action::Reply::StepFunctions(SfnReply::MapRuns { runs, .. })) => runs.items,
         other => panic!("{other:?}"),
     };
     assert_eq!(runs[0].map_run_arn, map_run);
@@ -394,17 +398,17 @@ async fn an_execution_without_a_status_is_unknown_never_healthy() {
         Fault::leave_out("executions.*.status"),
         1,
     );
-    let read = unstick::action::Read::Executions {
+    let read = unstick::action::Read::StepFunctions(SfnRead::Executions {
         machine: machine("order-fulfilment"),
         filter: StatusFilter::Failed,
         limit: 25,
-    };
+    });
     load(&mut app, &clients, read).await;
     emulator.inject(Some("DescribeExecution"), Fault::leave_out("status"), 1);
     load(
         &mut app,
         &clients,
-        unstick::action::Read::DescribeExecution(arn.clone()),
+        unstick::action::Read::StepFunctions(SfnRead::DescribeExecution(arn.clone())),
     )
     .await;
     let shown = app.model.sfn.execution(&arn).unwrap();
@@ -497,7 +501,9 @@ async fn a_machine_with_more_failures_than_listed_says_so_and_m_lists_more() {
     let asked: Vec<&Read> = commands
         .iter()
         .filter_map(|c| match c {
-            Command::Fetch(read @ Read::Executions { limit: 100, .. }) => Some(read),
+            Command::Fetch(read @ Read::StepFunctions(SfnRead::Executions { limit: 100, .. })) => {
+                Some(read)
+            }
             _ => None,
         })
         .collect();

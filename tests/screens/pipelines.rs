@@ -3,6 +3,7 @@
 
 use crate::common::*;
 use ratatui::crossterm::event::KeyCode;
+use unstick::action::PipelineRead;
 
 use unstick::action::Read;
 use unstick::app::App;
@@ -111,7 +112,7 @@ async fn reason_failed_in_a_later_execution() {
     load(
         &mut app,
         &client,
-        Read::PipelineHistory("search-indexer".into()),
+        Read::CodePipeline(PipelineRead::PipelineHistory("search-indexer".into())),
     )
     .await;
     app.update(char_key('['));
@@ -125,10 +126,10 @@ async fn reason_failed_in_a_later_execution() {
     load(
         &mut app,
         &client,
-        Read::ActionRuns {
+        Read::CodePipeline(PipelineRead::ActionRuns {
             pipeline: "search-indexer".into(),
             id: older,
-        },
+        }),
     )
     .await;
     select_stage(&mut app, "Test");

@@ -3,6 +3,7 @@
 
 use crate::common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use unstick::action::{PipelineRead, PipelineReply, SfnRead};
 
 use unstick::action::{
     Action, Answered, Command, Loaded, Quota, Read, Reply, StopSignal, Write, loaded,
@@ -36,7 +37,11 @@ async fn list_puts_failed_first_and_enter_opens_the_failed_stage() {
     let commands = app.update(key(KeyCode::Enter));
     assert_eq!(app.ui.view, View::Pipeline("checkout-web".into()));
     assert_eq!(app.selected_stage().unwrap().stage_name, "Build");
-    assert!(commands.contains(&Command::Fetch(Read::State("checkout-web".into()))));
+    assert!(
+        commands.contains(&Command::Fetch(Read::CodePipeline(PipelineRead::State(
+            "checkout-web".into()
+        ))))
+    );
 }
 
 #[tokio::test]
@@ -178,7 +183,11 @@ async fn an_answer_refreshes_at_once_and_follows_the_stage() {
             request_id: Some("req-1".into()),
         }),
     }));
-    assert!(commands.contains(&Command::Fetch(Read::State("checkout-web".into()))));
+    assert!(
+        commands.contains(&Command::Fetch(Read::CodePipeline(PipelineRead::State(
+            "checkout-web".into()
+        ))))
+    );
     assert!(app.following_retry("checkout-web"));
     assert!(
         app.ui
@@ -233,7 +242,10 @@ async fn throttling_keeps_the_data_and_pauses_reads() {
     );
     app.update(Action::Loaded {
         at: t0(),
-        result: loaded(Read::State("payments-api".into()), Err(throttled)),
+        result: loaded(
+            Read::CodePipeline(PipelineRead::State("payments-api".into())),
+            Err(throttled),
+        ),
     });
     assert!(
         app.model.codepipeline.state("payments-api").is_some(),
@@ -290,11 +302,13 @@ async fn first_tick_lists_pipelines_and_refresh_rereads() {
     let mut app = loaded_app(&emulator, false).await;
     let ctrl_r = Action::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
     let commands = app.update(ctrl_r);
-    assert!(commands.contains(&Command::Fetch(Read::ListPipelines)));
+    assert!(commands.contains(&Command::Fetch(Read::CodePipeline(
+        PipelineRead::ListPipelines
+    ))));
     // Each quota's token bucket paces a refresh of everything.
     assert!(quota_count(&commands, Quota::CodePipeline) <= 16);
     assert!(quota_count(&commands, Quota::ListExecutions) <= 10);
-    assert!(commands.contains(&Command::Fetch(Read::StateMachines)));
+    assert!(commands.contains(&Command::Fetch(Read::StepFunctions(SfnRead::StateMachines))));
 }
 
 #[tokio::test]
@@ -311,14 +325,29 @@ async fn opened_before_its_state_arrives_the_cursor_goes_to_the_failure() {
     let client = clients_for(&emulator).await;
     let mut app =
         unstick::app::App::new(settings(false), unstick::poller::Schedule::default(), t0());
-    load(&mut app, &client, Read::ListPipelines).await;
+    load(
+        &mut app,
+        &client,
+        Read::CodePipeline(PipelineRead::ListPipelines),
+    )
+    .await;
     open(&mut app, "checkout-web");
     assert_eq!(app.ui.pipelines.selected_stage, 0);
-    load(&mut app, &client, Read::State("checkout-web".into())).await;
+    load(
+        &mut app,
+        &client,
+        Read::CodePipeline(PipelineRead::State("checkout-web".into())),
+    )
+    .await;
     assert_eq!(app.selected_stage().unwrap().stage_name, "Build");
     // Once the person moves the cursor, new data leaves it where they put it.
     app.update(key(KeyCode::Up));
-    load(&mut app, &client, Read::State("checkout-web".into())).await;
+    load(
+        &mut app,
+        &client,
+        Read::CodePipeline(PipelineRead::State("checkout-web".into())),
+    )
+    .await;
     assert_eq!(app.selected_stage().unwrap().stage_name, "Source");
 }
 
@@ -340,10 +369,10 @@ fn state_changes(
     app.update(Action::Tick(at));
     app.update(Action::Loaded {
         at,
-        result: Loaded::Answered(Reply::State {
+        result: Loaded::Answered(Reply::CodePipeline(PipelineReply::State {
             pipeline: pipeline.into(),
             state,
-        }),
+        })),
     })
 }
 
@@ -598,7 +627,11 @@ async fn a_retry_whose_answer_was_lost_is_possibly_applied() {
     let status = status_text(&app);
     assert!(status.contains("it may have been applied"), "{status}");
     assert!(!status.contains("failed"), "{status}");
-    assert!(commands.contains(&Command::Fetch(Read::State("checkout-web".into()))));
+    assert!(
+        commands.contains(&Command::Fetch(Read::CodePipeline(PipelineRead::State(
+            "checkout-web".into()
+        ))))
+    );
     assert!(matches!(
         app.retry_write("checkout-web", "Build"),
         Some(OwnWrite::Unanswered { .. })

@@ -3,6 +3,7 @@
 
 use crate::common::*;
 use ratatui::crossterm::event::KeyCode;
+use unstick::action::SfnRead;
 
 use unstick::action::{Action, Answered, Command, Read, Write};
 use unstick::app::{OnConfirm, View};
@@ -63,7 +64,9 @@ async fn tab_shows_executions_and_enter_opens_one() {
     commands.extend(app.update(key(KeyCode::Enter)));
     assert_eq!(app.ui.view, View::Execution(arns[0].clone()));
     // The history of the row under the cursor is read as soon as the list shows, once.
-    let history = Command::Fetch(Read::ExecutionHistory(arns[0].clone()));
+    let history = Command::Fetch(Read::StepFunctions(SfnRead::ExecutionHistory(
+        arns[0].clone(),
+    )));
     assert_eq!(commands.iter().filter(|c| **c == history).count(), 1);
     // Tab goes back to the Pipelines half where it was; Tab again returns here.
     app.update(key(KeyCode::Tab));
@@ -110,7 +113,9 @@ async fn an_answer_follows_the_execution_and_refreshes_it() {
         }),
     }));
     assert!(app.redrives.watches.contains_key(&arn));
-    assert!(commands.contains(&Command::Fetch(Read::DescribeExecution(arn.clone()))));
+    assert!(commands.contains(&Command::Fetch(Read::StepFunctions(
+        SfnRead::DescribeExecution(arn.clone())
+    ))));
     assert!(
         app.ui
             .status
@@ -264,10 +269,10 @@ async fn a_lists_running_executions_too() {
     let asked_running = commands.iter().any(|c| {
         matches!(
             c,
-            Command::Fetch(Read::Executions {
+            Command::Fetch(Read::StepFunctions(SfnRead::Executions {
                 filter: StatusFilter::Running,
                 ..
-            })
+            }))
         )
     });
     assert!(asked_running, "{commands:?}");
@@ -292,9 +297,10 @@ async fn m_reads_nothing_when_a_machine_has_no_more_to_list() {
     app.update(key(KeyCode::Tab));
     let commands = app.update(char_key('m'));
     assert!(
-        !commands
-            .iter()
-            .any(|c| matches!(c, Command::Fetch(Read::Executions { .. }))),
+        !commands.iter().any(|c| matches!(
+            c,
+            Command::Fetch(Read::StepFunctions(SfnRead::Executions { .. }))
+        )),
         "{commands:?}"
     );
     let status = app.ui.status.as_ref().unwrap().text.clone();

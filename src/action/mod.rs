@@ -1,16 +1,18 @@
 //! The one vocabulary: what can happen (`Action`) and what the app asks for (`Command`).
+//! Each service's reads and replies live in its own file.
+
+mod codepipeline;
+mod sfn;
+
+pub use codepipeline::{PipelineRead, PipelineReply};
+pub use sfn::{SfnRead, SfnReply};
 
 use jiff::Timestamp;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::aws::AwsError;
 use crate::eligibility::{RedrivePlan, RetryPlan};
-use crate::model::{
-    ActionRun, CallerIdentity, Execution, ExecutionDetail, ExecutionHistory, MapRun, StateMachine,
-    StatusFilter,
-};
-use crate::model::{Paged, RedriveReceipt, RetryReceipt};
-use crate::model::{PipelineExecution, PipelineState, PipelineStructure, PipelineSummary};
+use crate::model::{CallerIdentity, RedriveReceipt, RetryReceipt};
 
 /// A signal that ends the dashboard; the exit status is 128 + its number, as shells expect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,33 +140,14 @@ pub enum Answered {
     },
 }
 
-/// A read the poller can schedule. Also the key under which it is tracked.
+/// A read the poller can schedule. Also the key under which it is tracked. Each
+/// service has its own reads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Read {
     /// STS GetCallerIdentity: the account, read once.
     CallerIdentity,
-    ListPipelines,
-    State(String),
-    Structure(String),
-    PipelineHistory(String),
-    PipelineExecution {
-        pipeline: String,
-        id: String,
-    },
-    ActionRuns {
-        pipeline: String,
-        id: String,
-    },
-    StateMachines,
-    /// The newest `limit` executions of one status (see `EXECUTION_LIMITS`).
-    Executions {
-        machine: String,
-        filter: StatusFilter,
-        limit: u16,
-    },
-    DescribeExecution(String),
-    ExecutionHistory(String),
-    MapRuns(String),
+    CodePipeline(PipelineRead),
+    StepFunctions(SfnRead),
 }
 
 /// How many executions of one status a machine's list shows: the first by default, each
@@ -186,35 +169,18 @@ pub enum Quota {
 impl Read {
     /// The read in a few words, for a status line.
     pub fn describe(&self) -> String {
-        let last = |arn: &str| arn.rsplit(':').next().unwrap_or(arn).to_string();
         match self {
             Read::CallerIdentity => "Account".into(),
-            Read::ListPipelines => "Listing pipelines".into(),
-            Read::State(name) | Read::Structure(name) | Read::PipelineHistory(name) => name.clone(),
-            Read::PipelineExecution { pipeline, id } | Read::ActionRuns { pipeline, id } => {
-                format!("{pipeline} execution {id}")
-            }
-            Read::StateMachines => "Listing state machines".into(),
-            Read::Executions { machine, .. } => format!("Executions of {}", last(machine)),
-            Read::DescribeExecution(arn) | Read::MapRuns(arn) => last(arn),
-            Read::ExecutionHistory(arn) => format!("History of {}", last(arn)),
+            Read::CodePipeline(read) => read.describe(),
+            Read::StepFunctions(read) => read.describe(),
         }
     }
 
     pub fn quota(&self) -> Quota {
         match self {
             Read::CallerIdentity => Quota::Sts,
-            Read::Executions { .. } => Quota::ListExecutions,
-            Read::StateMachines
-            | Read::DescribeExecution(_)
-            | Read::ExecutionHistory(_)
-            | Read::MapRuns(_) => Quota::StepFunctions,
-            Read::ListPipelines
-            | Read::State(_)
-            | Read::Structure(_)
-            | Read::PipelineHistory(_)
-            | Read::PipelineExecution { .. }
-            | Read::ActionRuns { .. } => Quota::CodePipeline,
+            Read::CodePipeline(_) => Quota::CodePipeline,
+            Read::StepFunctions(read) => read.quota(),
         }
     }
 }
@@ -224,50 +190,8 @@ impl Read {
 #[derive(Debug, Clone)]
 pub enum Reply {
     Identity(CallerIdentity),
-    Pipelines(Paged<PipelineSummary>),
-    State {
-        pipeline: String,
-        state: PipelineState,
-    },
-    Structure {
-        pipeline: String,
-        structure: PipelineStructure,
-    },
-    PipelineHistory {
-        pipeline: String,
-        history: Vec<PipelineExecution>,
-    },
-    PipelineExecution {
-        pipeline: String,
-        id: String,
-        execution: PipelineExecution,
-    },
-    ActionRuns {
-        pipeline: String,
-        id: String,
-        runs: Paged<ActionRun>,
-    },
-    StateMachines(Paged<StateMachine>),
-    /// One list, and whether AWS has more than it holds.
-    Executions {
-        machine: String,
-        filter: StatusFilter,
-        limit: u16,
-        executions: Vec<Execution>,
-        more: bool,
-    },
-    ExecutionDetail {
-        arn: String,
-        detail: ExecutionDetail,
-    },
-    ExecutionHistory {
-        arn: String,
-        history: ExecutionHistory,
-    },
-    MapRuns {
-        arn: String,
-        runs: Paged<MapRun>,
-    },
+    CodePipeline(PipelineReply),
+    StepFunctions(SfnReply),
 }
 
 impl Reply {
@@ -275,44 +199,17 @@ impl Reply {
     pub fn read(&self) -> Read {
         match self {
             Reply::Identity(_) => Read::CallerIdentity,
-            Reply::Pipelines(_) => Read::ListPipelines,
-            Reply::State { pipeline, .. } => Read::State(pipeline.clone()),
-            Reply::Structure { pipeline, .. } => Read::Structure(pipeline.clone()),
-            Reply::PipelineHistory { pipeline, .. } => Read::PipelineHistory(pipeline.clone()),
-            Reply::PipelineExecution { pipeline, id, .. } => Read::PipelineExecution {
-                pipeline: pipeline.clone(),
-                id: id.clone(),
-            },
-            Reply::ActionRuns { pipeline, id, .. } => Read::ActionRuns {
-                pipeline: pipeline.clone(),
-                id: id.clone(),
-            },
-            Reply::StateMachines(_) => Read::StateMachines,
-            Reply::Executions {
-                machine,
-                filter,
-                limit,
-                ..
-            } => Read::Executions {
-                machine: machine.clone(),
-                filter: *filter,
-                limit: *limit,
-            },
-            Reply::ExecutionDetail { arn, .. } => Read::DescribeExecution(arn.clone()),
-            Reply::ExecutionHistory { arn, .. } => Read::ExecutionHistory(arn.clone()),
-            Reply::MapRuns { arn, .. } => Read::MapRuns(arn.clone()),
+            Reply::CodePipeline(reply) => Read::CodePipeline(reply.read()),
+            Reply::StepFunctions(reply) => Read::StepFunctions(reply.read()),
         }
     }
 
     /// Why a listing stopped before AWS's last page, if it did.
     pub fn cut(&self) -> Option<&str> {
         match self {
-            Reply::Pipelines(paged) => paged.cut.as_deref(),
-            Reply::ActionRuns { runs, .. } => runs.cut.as_deref(),
-            Reply::StateMachines(paged) => paged.cut.as_deref(),
-            Reply::MapRuns { runs, .. } => runs.cut.as_deref(),
-            Reply::ExecutionHistory { history, .. } => history.cut.as_deref(),
-            _ => None,
+            Reply::Identity(_) => None,
+            Reply::CodePipeline(reply) => reply.cut(),
+            Reply::StepFunctions(reply) => reply.cut(),
         }
     }
 }
