@@ -55,16 +55,7 @@ impl Fleet {
 
 /// A UUID that is the same for the same seed.
 fn uuid(seed: u64) -> String {
-    let mut rng = fastrand::Rng::with_seed(seed);
-    let (a, b) = (rng.u64(..), rng.u64(..));
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xfff,
-        (b >> 48) & 0x3fff | 0x8000,
-        b & 0xffff_ffff_ffff
-    )
+    crate::uuid_from(&mut fastrand::Rng::with_seed(seed))
 }
 
 fn pipeline(index: usize) -> Value {

@@ -75,8 +75,12 @@ pub fn epoch(time: Timestamp) -> f64 {
 
 /// A UUID-shaped random id, as AWS uses for executions and requests.
 pub fn new_id() -> String {
-    let a = fastrand::u64(..);
-    let b = fastrand::u64(..);
+    uuid_from(&mut fastrand::Rng::new())
+}
+
+/// A version-4-shaped UUID drawn from `rng` (seeded, it is the same every time).
+pub fn uuid_from(rng: &mut fastrand::Rng) -> String {
+    let (a, b) = (rng.u64(..), rng.u64(..));
     format!(
         "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
         a >> 32,

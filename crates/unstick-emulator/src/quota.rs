@@ -91,7 +91,7 @@ mod tests {
 
     fn burst(quotas: &mut Quotas, at: Timestamp) -> usize {
         (0..1000)
-            .take_while(|_| quotas.take("AWSStepFunctions", &LIST, at))
+            .take_while(|_| quotas.take("stepfunctions", &LIST, at))
             .count()
     }
 

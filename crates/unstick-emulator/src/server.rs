@@ -195,17 +195,23 @@ impl Inner {
             .get("x-amz-target")
             .and_then(|value| value.to_str().ok())
             .unwrap_or_default();
-        let find = |wanted: &dyn Fn(Protocol) -> bool| {
+        // The service whose protocol `wanted` accepts: its index, and how it replies.
+        let find = |wanted: &dyn Fn(Protocol) -> bool, otherwise: Wire| {
             self.services
                 .iter()
-                .position(|service| wanted(lock(service).protocol()))
+                .map(|service| lock(service).protocol())
+                .enumerate()
+                .find(|(_, protocol)| wanted(*protocol))
+                .map_or((None, otherwise), |(index, protocol)| {
+                    (Some(index), Wire::of(protocol))
+                })
         };
         if target.is_empty() {
             let (action, input) = query::read_form(body);
-            let service = find(&|protocol| matches!(protocol, Protocol::Query { .. }));
-            let wire = service.map_or(Wire::Query(""), |index| {
-                Wire::of(lock(&self.services[index]).protocol())
-            });
+            let (service, wire) = find(
+                &|protocol| matches!(protocol, Protocol::Query { .. }),
+                Wire::Query(""),
+            );
             return Request {
                 service,
                 wire,
@@ -214,11 +220,10 @@ impl Inner {
             };
         }
         let (prefix, operation) = target.split_once('.').unwrap_or(("", target));
-        let service =
-            find(&|protocol| matches!(protocol, Protocol::Json { target, .. } if target == prefix));
-        let wire = service.map_or(Wire::Json("application/x-amz-json-1.0"), |index| {
-            Wire::of(lock(&self.services[index]).protocol())
-        });
+        let (service, wire) = find(
+            &|protocol| matches!(protocol, Protocol::Json { target, .. } if target == prefix),
+            Wire::Json("application/x-amz-json-1.0"),
+        );
         let input = if body.is_empty() {
             Ok(Value::Object(Default::default()))
         } else {
@@ -245,11 +250,7 @@ impl Inner {
             return Err(crate::service::unanswered(operation));
         };
         let now = self.clock.now();
-        let name = match service.protocol() {
-            Protocol::Json { target, .. } => target,
-            Protocol::Query { version, .. } => version,
-        };
-        if !lock(&self.quotas).take(name, operation, now) {
+        if !lock(&self.quotas).take(service.model_name(), operation, now) {
             return Err(throttled());
         }
         shape::check(input, operation.input)?;

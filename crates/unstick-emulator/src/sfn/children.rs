@@ -87,7 +87,14 @@ impl StepFunctions {
         let rows: Vec<Value> = picked[range]
             .iter()
             .map(|(index, child)| {
-                let name = format!("{:08x}-item-{index}", fastrand::Rng::with_seed(*index as u64).u32(..));
+                let name = format!(
+                    "{:08x}-item-{index}",
+                    fastrand::Rng::with_seed(*index as u64).u32(..)
+                );
+                let redriven = matches!(
+                    child,
+                    Child::Redriving | Child::Succeeded { redriven: true }
+                );
                 let mut summary = json!({
                     "executionArn": format!("{execution_prefix}:{name}"),
                     "stateMachineArn": machine_arn,
@@ -96,15 +103,13 @@ impl StepFunctions {
                     "startDate": epoch(map_run.start),
                     "mapRunArn": map_run.seed.arn,
                     "itemCount": 1,
-                    "redriveCount": i32::from(matches!(child, Child::Redriving | Child::Succeeded { redriven: true })),
+                    "redriveCount": i32::from(redriven),
                 });
                 if *child != Child::Redriving {
                     summary["stopDate"] = json!(epoch(map_run.stop));
                 }
-                if summary["redriveCount"] == 1 {
-                    if let Some(date) = map_run.redrive_date {
-                        summary["redriveDate"] = json!(epoch(date));
-                    }
+                if let (true, Some(date)) = (redriven, map_run.redrive_date) {
+                    summary["redriveDate"] = json!(epoch(date));
                 }
                 summary
             })

@@ -22,11 +22,6 @@ impl StepFunctions {
             .get("clientToken")
             .and_then(Value::as_str)
             .map(str::to_string);
-        if token.as_ref().is_some_and(|t| t.is_empty() || t.len() > 64) {
-            return Err(ApiError::validation(
-                "1 validation error detected: Value at 'clientToken' failed to satisfy constraint: Member must have length less than or equal to 64",
-            ));
-        }
         let step = self.redrive_step;
         let run = &mut self.runs[index];
         run.tokens
