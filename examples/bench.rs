@@ -5,6 +5,10 @@
 //!
 //! Figures, not assertions: machines differ and are shared. Compare runs on one machine.
 
+#[path = "common/mod.rs"]
+mod common;
+
+use common::rss_kib;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 use unstick::action::{PipelineRead, PipelineReply};
@@ -131,7 +135,7 @@ async fn main() {
     // Paced like the dashboard: pages after the first wait for Step Functions tokens.
     let events = unstick::paging::every_page(
         &app.schedule.buckets(),
-        unstick::action::Quota::StepFunctions,
+        unstick::action::Quota::ExecutionHistory,
         unstick::paging::HISTORY,
         |token| clients.sfn.execution_history(arn, token),
     )
@@ -261,20 +265,6 @@ fn row(label: &str, time: Duration, unit: &str) {
 
 fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1e3
-}
-
-/// Resident set size from /proc (Linux).
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|line| line.starts_with("VmRSS:"))
-                .and_then(|line| line.split_whitespace().nth(1))
-                .and_then(|kib| kib.parse().ok())
-        })
-        .unwrap_or(0)
 }
 
 /// `count` pipelines: Source, Build (two parallel actions and a package step), Test, Deploy.

@@ -20,6 +20,8 @@ pub struct Cli {
     /// Where write attempts are recorded (default: $XDG_STATE_HOME/unstick/audit.jsonl).
     #[arg(long, value_name = "PATH")]
     pub audit_log: Option<PathBuf>,
+    #[command(flatten)]
+    pub pace: PaceArgs,
     #[command(subcommand)]
     pub command: Option<CommandArg>,
 }
@@ -58,6 +60,25 @@ impl ConnectionArgs {
     }
 }
 
+/// How fast unstick may read. The account's API quotas are shared with production and
+/// colleagues: after its first picture the dashboard spends a small budget.
+#[derive(Debug, Clone, Args)]
+pub struct PaceArgs {
+    /// Requests per second the dashboard spends once its first picture is read, all
+    /// APIs together.
+    #[arg(long, value_name = "PER_SECOND", default_value_t = 2.0)]
+    pub budget: f64,
+    /// The most of any one API's published refill the dashboard uses once its first
+    /// picture is read, in percent (50: ListExecutions at most 1 per second where AWS
+    /// refills 2).
+    #[arg(long, value_name = "PERCENT", default_value_t = 50, value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub budget_share: u8,
+    /// The CodePipeline bucket to assume, as BURST/REFILL per second (AWS publishes
+    /// none; throttling lowers the pace further).
+    #[arg(long, value_name = "BURST/REFILL", default_value = "10/5")]
+    pub codepipeline_rate: String,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum CommandArg {
     /// Print what is failing now, then exit.
@@ -68,6 +89,10 @@ pub enum CommandArg {
         /// Judge retries and redrives as the dashboard does with --read-only.
         #[arg(long)]
         read_only: bool,
+        /// How long to keep reading what was throttled or failed before reporting what
+        /// could not be read (e.g. 90s, 5m).
+        #[arg(long, value_name = "DURATION", default_value = "5m")]
+        timeout: jiff::SignedDuration,
         #[command(flatten)]
         connection: ConnectionArgs,
     },

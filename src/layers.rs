@@ -14,7 +14,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("aws", &["model", "eligibility"]),
     ("audit", &["aws", "paths"]),
     ("action", &["aws", "model", "eligibility"]),
-    ("poller", &["action"]),
+    ("poller", &["action", "model"]),
     ("keymap", &["action"]),
     ("paging", &["action", "aws", "model", "poller"]),
     (

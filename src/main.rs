@@ -10,9 +10,9 @@ use tokio::sync::mpsc;
 use unstick::app::{App, Settings};
 use unstick::audit::AuditLog;
 use unstick::aws::{self, Clients, Connection};
-use unstick::cli::{Cli, CommandArg, ConnectionArgs, EmulatorArgs};
+use unstick::cli::{Cli, CommandArg, ConnectionArgs, EmulatorArgs, PaceArgs};
 use unstick::emulator::{self, EmulatorOptions, QuotaOptions, Rate, Scenario};
-use unstick::poller::Schedule;
+use unstick::poller::{Bucket, Budget, Schedule};
 use unstick::runner::{Identity, Runner};
 use unstick::ui::Theme;
 use unstick::{paths, report, tui};
@@ -34,18 +34,19 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            None => dashboard(cli.connection, cli.read_only, cli.audit_log).await,
+            None => dashboard(cli.connection, cli.read_only, cli.audit_log, &cli.pace).await,
             Some(CommandArg::Report {
                 json,
                 read_only,
+                timeout,
                 connection,
             }) => {
-                run_report(
-                    connection.or(cli.connection),
+                let options = ReportOptions {
                     json,
-                    read_only || cli.read_only,
-                )
-                .await
+                    read_only: read_only || cli.read_only,
+                    timeout,
+                };
+                run_report(connection.or(cli.connection), options, &cli.pace).await
             }
             Some(CommandArg::Emulator(args)) => run_emulator(args).await,
         }
@@ -188,16 +189,35 @@ async fn connect(
     Ok((Clients::new(&config), settings, identity, problem))
 }
 
+/// The budget the flags ask for.
+fn budget(pace: &PaceArgs) -> color_eyre::Result<Budget> {
+    let codepipeline = parse_rate(&pace.codepipeline_rate)?;
+    if pace.budget.is_nan() || pace.budget <= 0.0 {
+        return Err(eyre!("--budget is requests per second, more than 0"));
+    }
+    Ok(Budget {
+        total: pace.budget,
+        share: f64::from(pace.budget_share) / 100.0,
+        codepipeline: Bucket {
+            burst: codepipeline.burst,
+            refill: codepipeline.refill,
+        },
+    })
+}
+
 async fn dashboard(
     connection: ConnectionArgs,
     read_only: bool,
     audit_log: Option<std::path::PathBuf>,
+    pace: &PaceArgs,
 ) -> color_eyre::Result<ExitCode> {
+    let budget = budget(pace)?;
     let (clients, settings, identity, problem) = connect(&connection, read_only, 1).await?;
     let audit = Arc::new(AuditLog::new(audit_log.unwrap_or_else(paths::audit_log)));
     let (sender, inbox) = mpsc::unbounded_channel();
     let now = jiff::Timestamp::now();
-    let mut app = App::new(settings, Schedule::default(), now);
+    let schedule = Schedule::dashboard(settings.region.as_deref(), budget);
+    let mut app = App::new(settings, schedule, now);
     // A redrive sent in the last 15 minutes that never got an answer (the process died or
     // the SSH session dropped) is resent with its own client token: AWS runs it once.
     let since = now - jiff::SignedDuration::from_mins(15);
@@ -224,27 +244,53 @@ async fn dashboard(
     }))
 }
 
-async fn run_report(
-    connection: ConnectionArgs,
+/// What `report` was asked for.
+struct ReportOptions {
     json: bool,
     read_only: bool,
+    timeout: jiff::SignedDuration,
+}
+
+async fn run_report(
+    connection: ConnectionArgs,
+    options: ReportOptions,
+    pace: &PaceArgs,
 ) -> color_eyre::Result<ExitCode> {
+    let budget = budget(pace)?;
     // The report never writes; `read_only` only changes what it says a write would do.
-    let (clients, settings, _, problem) = connect(&connection, read_only, 3).await?;
+    // One attempt per request: the report's own schedule waits out throttling and
+    // passing faults, within its deadline, at the pace AWS's buckets allow.
+    let (clients, settings, _, problem) = connect(&connection, options.read_only, 1).await?;
     if let Some(problem) = problem {
         return Err(eyre!(problem));
     }
-    let app = report::collect(&clients, settings)
-        .await
-        .map_err(|error| eyre!(error))?;
+    let timeout = std::time::Duration::try_from(options.timeout)
+        .map_err(|_| eyre!("--timeout must be a positive duration, like 5m"))?;
+    let reading = report::Reading {
+        deadline: std::time::Instant::now() + timeout,
+        codepipeline: budget.codepipeline,
+    };
+    let bar = report::progress::bar();
+    let collected = report::collect(&clients, settings, reading, |progress| {
+        report::progress::show(&bar, progress)
+    })
+    .await;
+    bar.finish_and_clear();
+    let collected = collected.map_err(|error| eyre!(error))?;
     let now = jiff::Timestamp::now();
-    let report = report::build(&app, now);
-    if json {
+    let mut report = report::build(&collected.app, now);
+    report.note_unread(&collected.unread);
+    if options.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print!("{}", report::table(&report, now));
     }
-    Ok(ExitCode::SUCCESS)
+    // Cron and CI must be able to tell an incomplete picture from a whole one.
+    Ok(if report.is_complete() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
 }
 
 async fn run_emulator(args: EmulatorArgs) -> color_eyre::Result<ExitCode> {

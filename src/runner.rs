@@ -21,8 +21,9 @@ use crate::poller::Buckets;
 
 pub use crate::audit::Identity;
 
-/// At most this many reads in flight at once.
-pub const READS_IN_FLIGHT: usize = 4;
+/// At most this many reads in flight at once, all APIs together (the schedule keeps
+/// each API to a few).
+pub const READS_IN_FLIGHT: usize = 12;
 
 #[derive(Clone)]
 pub struct Runner {

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use ratatui::Terminal;
+use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
@@ -23,7 +25,7 @@ pub async fn run(
     theme: Theme,
     runner: Runner,
     actions: UnboundedSender<Action>,
-    mut inbox: UnboundedReceiver<Action>,
+    inbox: UnboundedReceiver<Action>,
 ) -> color_eyre::Result<Option<StopSignal>> {
     let mut terminal = terminal::enter()?;
     let _restore = terminal::RestoreOnDrop;
@@ -32,32 +34,7 @@ pub async fn run(
     spawn_signals(actions.clone());
     // The first frame is drawn before any AWS reply: the first tick starts the reads.
     let _ = actions.send(Action::Tick(jiff::Timestamp::now()));
-    let result = loop {
-        let mut dialog_whole = true;
-        if let Err(error) = terminal.draw(|frame| dialog_whole = ui::render(&app, &theme, frame)) {
-            break Err(error.into());
-        }
-        // Only a frame that reached the screen can show a dialog to a person.
-        for command in app.update(Action::Drawn { dialog_whole }) {
-            runner.run(command);
-        }
-        let Some(first) = inbox.recv().await else {
-            break Ok(());
-        };
-        // Take everything already waiting, then draw once.
-        let mut batch = vec![first];
-        while let Ok(action) = inbox.try_recv() {
-            batch.push(action);
-        }
-        for action in batch {
-            for command in app.update(action) {
-                runner.run(command);
-            }
-        }
-        if app.should_quit {
-            break Ok(());
-        }
-    };
+    let result = drive(&mut terminal, &mut app, &theme, &runner, inbox, |_| {}).await;
     // A write already on its way is answered, or recorded as possibly applied.
     let reason = match app.stopped_by {
         Some(signal) => format!("unstick was stopped by {}", signal.name()),
@@ -66,6 +43,55 @@ pub async fn run(
     runner.finish_writes(WRITE_GRACE, &reason).await;
     terminal::restore();
     result.map(|()| app.stopped_by)
+}
+
+/// The loop itself, on any backend: handles what arrives, runs the commands, and draws.
+/// `observe` sees the app after each batch (benchmarks).
+pub async fn drive<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    theme: &Theme,
+    runner: &Runner,
+    mut inbox: UnboundedReceiver<Action>,
+    mut observe: impl FnMut(&App),
+) -> color_eyre::Result<()> {
+    loop {
+        // Drawn into a buffer and compared with the last frame: only the cells that
+        // changed go down the link, and nothing when nothing on screen changed.
+        let mut dialog_whole = true;
+        terminal
+            .draw(|frame| dialog_whole = ui::render(app, theme, frame))
+            .map_err(|error| color_eyre::eyre::eyre!("cannot draw: {error}"))?;
+        // Only a frame that reached the screen can show a dialog to a person.
+        for command in app.update(Action::Drawn { dialog_whole }) {
+            runner.run(command);
+        }
+        let Some(first) = inbox.recv().await else {
+            return Ok(());
+        };
+        // Take everything already waiting, then draw once.
+        let mut batch = vec![first];
+        while let Ok(action) = inbox.try_recv() {
+            batch.push(action);
+        }
+        let replies = batch.iter().any(|a| matches!(a, Action::Loaded { .. }));
+        for action in batch {
+            for command in app.update(action) {
+                runner.run(command);
+            }
+        }
+        // A reply frees a place in its lane: start what waits for it now, not at the
+        // next tick.
+        if replies {
+            for command in app.update(Action::Tick(jiff::Timestamp::now())) {
+                runner.run(command);
+            }
+        }
+        observe(app);
+        if app.should_quit {
+            return Ok(());
+        }
+    }
 }
 
 /// Reads the terminal on its own thread, so a slow link never blocks the loop.
@@ -91,7 +117,8 @@ fn spawn_input(actions: UnboundedSender<Action>) {
     });
 }
 
-fn spawn_ticker(actions: UnboundedSender<Action>) {
+/// A tick a second: the clock on screen, and the schedule's chance to start reads.
+pub fn spawn_ticker(actions: UnboundedSender<Action>) {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(Duration::from_secs(1));
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);

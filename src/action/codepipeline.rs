@@ -25,6 +25,22 @@ impl PipelineRead {
             }
         }
     }
+
+    /// The API call as AWS names it, and what it reads.
+    pub fn operation(&self) -> (&'static str, Option<String>) {
+        match self {
+            Self::ListPipelines => ("ListPipelines", None),
+            Self::State(name) => ("GetPipelineState", Some(name.clone())),
+            Self::Structure(name) => ("GetPipeline", Some(name.clone())),
+            Self::PipelineHistory(name) => ("ListPipelineExecutions", Some(name.clone())),
+            Self::PipelineExecution { pipeline, id } => {
+                ("GetPipelineExecution", Some(format!("{pipeline} {id}")))
+            }
+            Self::ActionRuns { pipeline, id } => {
+                ("ListActionExecutions", Some(format!("{pipeline} {id}")))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

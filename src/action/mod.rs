@@ -155,15 +155,46 @@ pub enum Read {
 /// account's tightest, so the list grows only when the person asks).
 pub const EXECUTION_LIMITS: [u16; 4] = [25, 100, 250, 1000];
 
-/// Which of AWS's rate limits a read counts against; each is paced on its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Which of AWS's rate limits a read counts against; each is paced on its own, so every
+/// lane works at once. Step Functions publishes a bucket per API; CodePipeline one for
+/// the account (assumed: AWS publishes none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Quota {
     /// STS, for the account id only.
     Sts,
     CodePipeline,
-    /// ListExecutions has the tightest bucket in Step Functions (2 per second refill).
+    ListStateMachines,
+    /// The tightest bucket in Step Functions (2 per second outside its largest regions).
     ListExecutions,
-    StepFunctions,
+    DescribeExecution,
+    ExecutionHistory,
+    /// ListMapRuns and DescribeMapRun (1 per second each).
+    MapRuns,
+}
+
+impl Quota {
+    pub const ALL: [Quota; 7] = [
+        Quota::Sts,
+        Quota::CodePipeline,
+        Quota::ListStateMachines,
+        Quota::ListExecutions,
+        Quota::DescribeExecution,
+        Quota::ExecutionHistory,
+        Quota::MapRuns,
+    ];
+
+    /// The API (or service) as AWS names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Quota::Sts => "GetCallerIdentity",
+            Quota::CodePipeline => "CodePipeline",
+            Quota::ListStateMachines => "ListStateMachines",
+            Quota::ListExecutions => "ListExecutions",
+            Quota::DescribeExecution => "DescribeExecution",
+            Quota::ExecutionHistory => "GetExecutionHistory",
+            Quota::MapRuns => "ListMapRuns",
+        }
+    }
 }
 
 impl Read {
@@ -173,6 +204,15 @@ impl Read {
             Read::CallerIdentity => "Account".into(),
             Read::CodePipeline(read) => read.describe(),
             Read::StepFunctions(read) => read.describe(),
+        }
+    }
+
+    /// The API call as AWS names it, and what it reads.
+    pub fn operation(&self) -> (&'static str, Option<String>) {
+        match self {
+            Read::CallerIdentity => ("GetCallerIdentity", None),
+            Read::CodePipeline(read) => read.operation(),
+            Read::StepFunctions(read) => read.operation(),
         }
     }
 

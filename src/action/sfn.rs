@@ -31,10 +31,24 @@ impl SfnRead {
         }
     }
 
+    /// The API call as AWS names it, and what it reads.
+    pub fn operation(&self) -> (&'static str, Option<String>) {
+        match self {
+            Self::StateMachines => ("ListStateMachines", None),
+            Self::Executions { machine, .. } => ("ListExecutions", Some(machine.clone())),
+            Self::DescribeExecution(arn) => ("DescribeExecution", Some(arn.clone())),
+            Self::ExecutionHistory(arn) => ("GetExecutionHistory", Some(arn.clone())),
+            Self::MapRuns(arn) => ("ListMapRuns", Some(arn.clone())),
+        }
+    }
+
     pub fn quota(&self) -> Quota {
         match self {
+            Self::StateMachines => Quota::ListStateMachines,
             Self::Executions { .. } => Quota::ListExecutions,
-            _ => Quota::StepFunctions,
+            Self::DescribeExecution(_) => Quota::DescribeExecution,
+            Self::ExecutionHistory(_) => Quota::ExecutionHistory,
+            Self::MapRuns(_) => Quota::MapRuns,
         }
     }
 }

@@ -19,9 +19,10 @@ use crate::model::overview::{Health, Overview, overview, sort_key};
 use crate::model::{
     Model, StageState, StageStatus, Tone, stages_of_execution, version_of_execution,
 };
-use crate::poller::{Outcome, Schedule};
+use crate::poller::{Outcome, Schedule, Wish};
 
 mod confirm;
+mod coverage;
 mod executions;
 mod navigation;
 mod picture;
@@ -33,6 +34,7 @@ mod retry;
 mod sfn_replies;
 mod watch;
 
+pub use coverage::Coverage;
 pub use picture::Depth;
 
 pub use confirm::{ARM_AFTER, Confirm, OnConfirm, Seen};

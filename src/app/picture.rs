@@ -7,6 +7,9 @@ use super::*;
 use crate::action::{PipelineRead, SfnRead};
 use crate::model::{MachineType, StatusFilter};
 
+/// The most ListExecutions returns in one page.
+const ONE_PAGE: u16 = 1000;
+
 /// How much of the picture a one-shot reader wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Depth {
@@ -14,7 +17,7 @@ pub enum Depth {
     /// failed runs' versions, the executions lists, each stopped execution described.
     Lists,
     /// What `report` says: no structures, but every stopped execution's whole history
-    /// (its failed state) and its Map Runs.
+    /// (its failed state) and its Map Runs; no descriptions.
     Report,
 }
 
@@ -44,19 +47,29 @@ impl App {
             .collect()
     }
 
-    /// Each STANDARD state machine's list of each status shown (EXPRESS machines keep
-    /// no executions to list: the API refuses).
+    /// Each STANDARD state machine's executions (EXPRESS machines keep none to list: the
+    /// API refuses): one unfiltered page of up to 1,000 while the machine is quiet, the
+    /// statuses shown one by one once it holds more than that.
     pub fn execution_list_reads(&self) -> Vec<Read> {
         let filters = self.execution_filters();
-        self.model
-            .sfn
-            .machine_list()
+        let sfn = &self.model.sfn;
+        sfn.machine_list()
             .iter()
             .filter(|machine| machine.machine_type == MachineType::Standard)
             .flat_map(|machine| {
-                filters
-                    .iter()
-                    .map(|filter| self.executions_read(&machine.state_machine_arn, *filter))
+                let arn = &machine.state_machine_arn;
+                if sfn.is_busy(arn) {
+                    filters
+                        .iter()
+                        .map(|filter| self.executions_read(arn, *filter))
+                        .collect()
+                } else {
+                    vec![Read::StepFunctions(SfnRead::Executions {
+                        machine: arn.clone(),
+                        filter: StatusFilter::Any,
+                        limit: ONE_PAGE,
+                    })]
+                }
             })
             .collect()
     }
@@ -93,8 +106,15 @@ impl App {
                 Depth::Lists => reads.push(Read::StepFunctions(SfnRead::DescribeExecution(
                     execution.execution_arn,
                 ))),
+                // The list says the status, dates and redrive count; the history says
+                // the rest (the failed state, its error and cause, its length): no
+                // DescribeExecution.
                 Depth::Report => {
-                    reads.extend(self.execution_detail_reads(&execution.execution_arn))
+                    let arn = execution.execution_arn;
+                    reads.push(Read::StepFunctions(SfnRead::ExecutionHistory(arn.clone())));
+                    if self.model.sfn.history(&arn).is_some_and(|h| h.has_map_runs) {
+                        reads.push(Read::StepFunctions(SfnRead::MapRuns(arn)));
+                    }
                 }
             }
         }

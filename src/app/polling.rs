@@ -15,15 +15,15 @@ const SOON: SignedDuration = SignedDuration::from_secs(5);
 impl App {
     /// Reads wanted now, most urgent first, each with how often it repeats. Each service
     /// has its own quotas, so the order only matters within one.
-    pub(super) fn wanted_reads(&self) -> Vec<(Read, SignedDuration)> {
+    pub(super) fn wanted_reads(&self) -> Vec<Wish> {
         // The account never changes under the same credentials.
-        let mut wanted = vec![(Read::CallerIdentity, ONCE)];
+        let mut wanted = vec![Wish::urgent(Read::CallerIdentity, ONCE)];
         wanted.extend(self.pipeline_reads());
         wanted.extend(self.execution_reads());
         wanted
     }
 
-    fn pipeline_reads(&self) -> Vec<(Read, SignedDuration)> {
+    fn pipeline_reads(&self) -> Vec<Wish> {
         let every = &self.schedule.intervals;
         let mut wanted = Vec::new();
         let focused = self.open_pipeline();
@@ -33,7 +33,7 @@ impl App {
             } else {
                 every.focused
             };
-            wanted.push((
+            wanted.push(Wish::urgent(
                 Read::CodePipeline(PipelineRead::State(name.to_string())),
                 state_every,
             ));
@@ -54,11 +54,11 @@ impl App {
                 } else {
                     every.structure
                 };
-            wanted.push((
+            wanted.push(Wish::urgent(
                 Read::CodePipeline(PipelineRead::Structure(name.to_string())),
                 structure_every,
             ));
-            wanted.push((
+            wanted.push(Wish::urgent(
                 Read::CodePipeline(PipelineRead::PipelineHistory(name.to_string())),
                 every.history,
             ));
@@ -76,70 +76,80 @@ impl App {
                     pipeline: name.to_string(),
                     id: id.clone(),
                 });
-                wanted.push((read, runs_every));
+                wanted.push(Wish::urgent(read, runs_every));
             }
             // An execution's pipeline version never changes: read it once.
             let failed_runs = self.failed_run_reads(name);
-            wanted.extend(failed_runs.into_iter().map(|read| (read, ONCE)));
+            wanted.extend(failed_runs.into_iter().map(|read| Wish::urgent(read, ONCE)));
         }
-        wanted.push((
+        wanted.push(Wish::sweep(
             Read::CodePipeline(PipelineRead::ListPipelines),
             every.pipeline_list,
         ));
-        let mut others: Vec<(u8, Read, SignedDuration)> = self
-            .model
-            .codepipeline
-            .pipeline_names()
-            .into_iter()
-            .filter(|name| Some(*name) != focused)
-            .map(|name| {
-                let health = overview(self.model.codepipeline.state(name)).health;
-                let (rank, interval) = if self.following_retry(name) {
-                    (0, every.following)
-                } else if self.model.codepipeline.state(name).is_none() {
-                    (1, every.idle)
-                } else if matches!(health, Health::Failed | Health::InProgress) {
-                    (2, every.active)
-                } else {
-                    (3, every.idle)
-                };
-                (
-                    rank,
-                    Read::CodePipeline(PipelineRead::State(name.to_string())),
-                    interval,
-                )
-            })
-            .collect();
-        others.sort_by_key(|(rank, _, _)| *rank);
-        wanted.extend(others.into_iter().map(|(_, read, every)| (read, every)));
+        // Writes followed, then work in progress, then the sweep. A pipeline never read
+        // goes first whatever its place: the scheduler reads everything once first.
+        let mut others: Vec<(u8, Wish)> = Vec::new();
+        for name in self.model.codepipeline.pipeline_names() {
+            if Some(name) == focused {
+                continue;
+            }
+            let read = Read::CodePipeline(PipelineRead::State(name.to_string()));
+            let health = overview(self.model.codepipeline.state(name)).health;
+            let ranked = if self.following_retry(name) {
+                (0, Wish::urgent(read, every.following))
+            } else if health == Health::InProgress {
+                (1, Wish::urgent(read, every.active))
+            } else {
+                (2, Wish::sweep(read, every.idle))
+            };
+            others.push(ranked);
+            // The failed run's pipeline version decides a retry; it never changes.
+            if health == Health::Failed {
+                let runs = self.failed_run_reads(name);
+                others.extend(runs.into_iter().map(|read| (2, Wish::sweep(read, ONCE))));
+            }
+        }
+        others.sort_by_key(|(rank, _)| *rank);
+        wanted.extend(others.into_iter().map(|(_, wish)| wish));
         wanted
     }
 
-    fn execution_reads(&self) -> Vec<(Read, SignedDuration)> {
+    fn execution_reads(&self) -> Vec<Wish> {
         let every = &self.schedule.intervals;
         let mut wanted = Vec::new();
         if let Some(arn) = self.focused_execution() {
             wanted.extend(self.open_execution_reads(&arn));
         }
         for arn in self.redrives.watches.keys() {
-            wanted.push((
+            wanted.push(Wish::urgent(
                 Read::StepFunctions(SfnRead::DescribeExecution(arn.clone())),
                 every.following,
             ));
         }
-        wanted.push((
+        wanted.push(Wish::sweep(
             Read::StepFunctions(SfnRead::StateMachines),
             every.pipeline_list,
         ));
         let lists = self.execution_list_reads();
-        wanted.extend(lists.into_iter().map(|read| (read, every.executions)));
-        // The list's error and redrive columns come from DescribeExecution.
+        wanted.extend(
+            lists
+                .into_iter()
+                .map(|read| Wish::sweep(read, every.executions)),
+        );
+        // The list's error and redrive columns come from DescribeExecution: on screen
+        // when the executions are.
+        let on_screen = !self.ui.view.is_pipelines_section();
         for row in self.execution_rows().into_iter().take(DESCRIBED_ROWS) {
             if let ExecutionRow::Execution { execution, .. } = row {
                 let read = Read::StepFunctions(SfnRead::DescribeExecution(
                     execution.execution_arn.clone(),
                 ));
-                wanted.push((read, self.describe_every(&execution)));
+                let every = self.describe_every(&execution);
+                wanted.push(if on_screen {
+                    Wish::urgent(read, every)
+                } else {
+                    Wish::sweep(read, every)
+                });
             }
         }
         wanted
@@ -147,7 +157,7 @@ impl App {
 
     /// An execution on screen: its description, its history (read whole, once per change)
     /// and its Map Runs.
-    fn open_execution_reads(&self, arn: &str) -> Vec<(Read, SignedDuration)> {
+    fn open_execution_reads(&self, arn: &str) -> Vec<Wish> {
         let every = &self.schedule.intervals;
         let sfn = &self.model.sfn;
         let mut wanted = Vec::new();
@@ -165,7 +175,7 @@ impl App {
         } else {
             every.executions
         };
-        wanted.push((
+        wanted.push(Wish::urgent(
             Read::StepFunctions(SfnRead::DescribeExecution(arn.to_string())),
             describe_every,
         ));
@@ -183,13 +193,13 @@ impl App {
             (Some(_), _) if running => every.active,
             (Some(_), _) => ONCE,
         };
-        wanted.push((
+        wanted.push(Wish::urgent(
             Read::StepFunctions(SfnRead::ExecutionHistory(arn.to_string())),
             history_every,
         ));
         if history.is_some_and(|h| h.has_map_runs) {
             let map_runs_every = if running { every.active } else { ONCE };
-            wanted.push((
+            wanted.push(Wish::urgent(
                 Read::StepFunctions(SfnRead::MapRuns(arn.to_string())),
                 map_runs_every,
             ));

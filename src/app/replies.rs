@@ -18,13 +18,11 @@ impl App {
             Loaded::Failed(unread) => (unread.read.clone(), Outcome::Failed),
         };
         self.schedule.finished(&read, self.now, outcome);
-        let error = match &result {
-            Loaded::Answered(reply) => {
-                self.note_cut(&read, reply.cut());
-                None
-            }
-            Loaded::Failed(unread) => Some(unread.error.clone()),
-        };
+        // Throttling is said once, in the header, while the lane is paused; the rows
+        // keep what they knew and are marked stale.
+        if let Loaded::Answered(reply) = &result {
+            self.note_cut(&read, reply.cut());
+        }
         match result {
             Loaded::Answered(Reply::Identity(identity)) => {
                 self.model.identity.succeed(identity, at);
@@ -32,17 +30,6 @@ impl App {
             Loaded::Answered(Reply::CodePipeline(reply)) => self.fold_pipeline_reply(reply, at),
             Loaded::Answered(Reply::StepFunctions(reply)) => self.fold_sfn_reply(reply, at),
             Loaded::Failed(Unread { read, error }) => self.record_failure(read, at, error),
-        }
-        if let Some(error) = error.filter(|e| e.is_throttling()) {
-            let resume = self
-                .schedule
-                .paused_until(self.now)
-                .map(|until| until.duration_since(self.now).as_secs().max(1))
-                .unwrap_or(1);
-            self.say(
-                Tone::Warning,
-                format!("{error} (next try in {resume}s; data on screen is kept, with its age)"),
-            );
         }
         // An open dialog must still be true to the newest data.
         self.recheck_dialog();

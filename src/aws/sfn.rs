@@ -67,7 +67,7 @@ impl SfnClient {
             .client
             .list_executions()
             .state_machine_arn(machine_arn)
-            .status_filter(status_of(filter))
+            .set_status_filter(status_of(filter))
             .set_redrive_filter(
                 (filter == StatusFilter::RedrivenSucceeded)
                     .then_some(sdk::ExecutionRedriveFilter::Redriven),
@@ -205,14 +205,16 @@ impl SfnClient {
     }
 }
 
-fn status_of(filter: StatusFilter) -> sdk::ExecutionStatus {
-    match filter {
+/// The statusFilter to send: none for every status.
+fn status_of(filter: StatusFilter) -> Option<sdk::ExecutionStatus> {
+    Some(match filter {
+        StatusFilter::Any => return None,
         StatusFilter::Failed => sdk::ExecutionStatus::Failed,
         StatusFilter::TimedOut => sdk::ExecutionStatus::TimedOut,
         StatusFilter::Aborted => sdk::ExecutionStatus::Aborted,
         StatusFilter::Running => sdk::ExecutionStatus::Running,
         StatusFilter::RedrivenSucceeded => sdk::ExecutionStatus::Succeeded,
-    }
+    })
 }
 
 fn execution(e: &sdk::ExecutionListItem) -> Execution {

@@ -68,6 +68,8 @@ pub enum RedriveReason {
         aws_reason: Option<String>,
     },
     ChildOfMapRun,
+    /// The history decides (its length, its failed state) and has not been read.
+    HistoryUnread,
 }
 
 impl RedriveReason {
@@ -100,6 +102,7 @@ impl RedriveReason {
             Self::ChildOfMapRun => {
                 "it runs inside a Distributed Map run: redrive the parent execution instead".into()
             }
+            Self::HistoryUnread => "unknown yet: still reading its history".into(),
         }
     }
 }
@@ -159,8 +162,13 @@ pub fn redrive_plan(input: &RedriveInput) -> Result<RedrivePlan, Vec<RedriveReas
     {
         reasons.push(RedriveReason::TooOld { started: start });
     }
-    if let Some(events) = input.event_count.filter(|n| *n >= HISTORY_LIMIT) {
-        reasons.push(RedriveReason::HistoryTooLong { events });
+    match input.event_count {
+        Some(events) if events >= HISTORY_LIMIT => {
+            reasons.push(RedriveReason::HistoryTooLong { events })
+        }
+        // Without the history neither its length nor what would run again is known.
+        None if stopped => reasons.push(RedriveReason::HistoryUnread),
+        _ => {}
     }
     let status = input.detail.and_then(|d| d.redrive_status.as_ref());
     // AWS's reason often repeats one of ours; say it once.

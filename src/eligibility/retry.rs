@@ -48,6 +48,9 @@ pub struct RetryInput<'a> {
 pub enum FailedVersion {
     /// GetPipelineExecution has not answered yet.
     Pending,
+    /// GetPipelineExecution failed (throttled, denied…): it is read again; until then
+    /// nothing says the structure is unchanged.
+    Unreadable,
     /// AWS did not say (or could not be asked); AWS will check it itself.
     Unavailable,
     Known(i32),
@@ -86,6 +89,8 @@ pub enum Reason {
         current_version: i32,
     },
     VersionUnknown,
+    /// GetPipelineExecution failed: no verdict until it is read.
+    VersionUnreadable,
     LaterExecution {
         later: LaterRun,
     },
@@ -112,7 +117,13 @@ impl Reason {
             } => format!(
                 "the pipeline changed since this run failed (failed on version {failed_version}, now version {current_version}); start a new execution instead"
             ),
-            Reason::VersionUnknown => "checking which pipeline version this run used…".into(),
+            Reason::VersionUnknown => {
+                "unknown yet: still reading which pipeline version this run used".into()
+            }
+            Reason::VersionUnreadable => {
+                "unknown: which pipeline version this run used could not be read yet (GetPipelineExecution failed); reading it again"
+                    .into()
+            }
             Reason::LaterExecution { later } => {
                 let id = short_id(&later.pipeline_execution_id);
                 if later.status == StageStatus::Failed {
@@ -191,6 +202,7 @@ pub fn retry_plan(input: &RetryInput, mode: RetryMode) -> Result<RetryPlan, Vec<
                 })
             }
             (FailedVersion::Pending, _) => reasons.push(Reason::VersionUnknown),
+            (FailedVersion::Unreadable, _) => reasons.push(Reason::VersionUnreadable),
             _ => {}
         }
     }
@@ -235,7 +247,7 @@ pub fn gather<'a>(
                     (Some(execution), _) => execution
                         .pipeline_version
                         .map_or(FailedVersion::Unavailable, FailedVersion::Known),
-                    (None, Some(_)) => FailedVersion::Unavailable,
+                    (None, Some(_)) => FailedVersion::Unreadable,
                     (None, None) => FailedVersion::Pending,
                 },
                 None => FailedVersion::Pending,

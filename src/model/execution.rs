@@ -110,9 +110,12 @@ pub struct ItemCounts {
     pub failures_not_redrivable: Option<i64>,
 }
 
-/// Which executions to list: ListExecutions takes one status at a time.
+/// Which executions to list: ListExecutions takes one status at a time, or none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum StatusFilter {
+    /// Every status, newest first, one page of up to 1,000: all a quiet machine holds,
+    /// in one request. A busy machine (more than a page) is listed status by status.
+    Any,
     Failed,
     TimedOut,
     Aborted,
@@ -126,6 +129,21 @@ impl StatusFilter {
     pub const STOPPED_BADLY: [StatusFilter; 3] = [Self::Failed, Self::TimedOut, Self::Aborted];
     /// Shown as well on request: what is running, and what a redrive fixed.
     pub const ALSO_ACTIVE: [StatusFilter; 2] = [Self::Running, Self::RedrivenSucceeded];
+
+    /// Whether `execution` is one this filter lists.
+    pub fn matches(self, execution: &Execution) -> bool {
+        match self {
+            Self::Any => true,
+            Self::Failed => execution.status == ExecutionStatus::Failed,
+            Self::TimedOut => execution.status == ExecutionStatus::TimedOut,
+            Self::Aborted => execution.status == ExecutionStatus::Aborted,
+            Self::Running => execution.status == ExecutionStatus::Running,
+            Self::RedrivenSucceeded => {
+                execution.status == ExecutionStatus::Succeeded
+                    && execution.redrive_count.is_some_and(|n| n > 0)
+            }
+        }
+    }
 }
 
 /// Step Functions ARNs end in `…:stateMachine:NAME` and `…:execution:MACHINE:NAME`.

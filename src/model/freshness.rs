@@ -83,17 +83,30 @@ impl<T> Tracked<T> {
 }
 
 /// "just now", "40s ago", "12m ago", "3h ago", "5d ago": short enough for a table cell.
+/// Seconds move in steps of ten, so that an idle screen changes a few times a minute, not
+/// every second (every change is bytes down a slow link).
 pub fn ago(now: Timestamp, then: Timestamp) -> String {
     let secs = now.duration_since(then).as_secs();
     if secs < 0 {
         return "just now".to_string();
     }
     match secs {
-        0..=4 => "just now".to_string(),
-        5..=59 => format!("{secs}s ago"),
+        0..=9 => "just now".to_string(),
+        10..=59 => format!("{}s ago", secs / 10 * 10),
         60..=3599 => format!("{}m ago", secs / 60),
         3600..=86_399 => format!("{}h ago", secs / 3600),
         _ => format!("{}d ago", secs / 86_400),
+    }
+}
+
+/// A span of time in the same words, for "within 2m05s": minutes and seconds below an
+/// hour, hours and minutes above.
+pub fn span(duration: SignedDuration) -> String {
+    let secs = duration.as_secs().max(0);
+    match secs {
+        0..=59 => format!("{secs}s"),
+        60..=3599 => format!("{}m{:02}s", secs / 60, secs % 60),
+        _ => format!("{}h{:02}m", secs / 3600, secs % 3600 / 60),
     }
 }
 
@@ -126,9 +139,18 @@ mod tests {
     fn ago_is_short() {
         assert_eq!(ago(at(3), at(0)), "just now");
         assert_eq!(ago(at(40), at(0)), "40s ago");
+        // Seconds in steps of ten: the screen does not change every second.
+        assert_eq!(ago(at(47), at(0)), "40s ago");
         assert_eq!(ago(at(12 * 60 + 5), at(0)), "12m ago");
         assert_eq!(ago(at(3 * 3600), at(0)), "3h ago");
         assert_eq!(ago(at(2 * 86_400), at(0)), "2d ago");
         assert_eq!(ago(at(0), at(10)), "just now");
+    }
+
+    #[test]
+    fn spans_read_as_minutes_and_seconds() {
+        assert_eq!(span(SignedDuration::from_secs(45)), "45s");
+        assert_eq!(span(SignedDuration::from_secs(100)), "1m40s");
+        assert_eq!(span(SignedDuration::from_secs(2 * 3600 + 5 * 60)), "2h05m");
     }
 }

@@ -18,7 +18,7 @@ pub mod text;
 pub use codepipeline::CodePipelineModel;
 pub use execution::*;
 pub use failure::{CaughtFrom, Failure, PathStep, find_failure, pretty_cause};
-pub use freshness::{Freshness, Tracked, ago};
+pub use freshness::{Freshness, Tracked, ago, span};
 pub use history::{ActionRun, stages_of_execution, version_of_execution};
 pub use identity::CallerIdentity;
 pub use paged::Paged;

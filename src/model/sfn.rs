@@ -87,16 +87,39 @@ impl SfnModel {
             .unwrap_or_default()
     }
 
+    /// Whether `machine` holds more executions than one unfiltered page: it is then
+    /// listed status by status, and its unfiltered list no longer counts.
+    pub fn is_busy(&self, machine: &str) -> bool {
+        self.more
+            .contains(&(machine.to_string(), StatusFilter::Any))
+    }
+
+    /// The lists that count: each machine's unfiltered one while it is quiet, its
+    /// status lists once it is busy.
+    fn current_lists(&self) -> impl Iterator<Item = (StatusFilter, &Tracked<Vec<Execution>>)> {
+        self.lists
+            .iter()
+            .filter_map(|((machine, filter), tracked)| {
+                let busy = self.is_busy(machine);
+                ((*filter == StatusFilter::Any) != busy).then_some((*filter, tracked))
+            })
+    }
+
     /// Every execution listed under the given filters, newest knowledge first: a
     /// DescribeExecution read after the list wins over the list's row.
     pub fn executions(&self, filters: &[StatusFilter]) -> Vec<Execution> {
         let mut seen = BTreeMap::new();
-        for ((_, filter), tracked) in &self.lists {
-            if !filters.contains(filter) {
-                continue;
-            }
+        for (filter, tracked) in self.current_lists() {
             let listed_at = tracked.loaded_at();
             for row in tracked.data.iter().flatten() {
+                let wanted = if filter == StatusFilter::Any {
+                    filters.iter().any(|f| f.matches(row))
+                } else {
+                    filters.contains(&filter)
+                };
+                if !wanted {
+                    continue;
+                }
                 let fresher = self
                     .details
                     .get(&row.execution_arn)
@@ -115,9 +138,8 @@ impl SfnModel {
     /// The execution as last known, from a list or a describe, whichever is newer.
     pub fn execution(&self, arn: &str) -> Option<Execution> {
         let listed = self
-            .lists
-            .values()
-            .filter_map(|t| {
+            .current_lists()
+            .filter_map(|(_, t)| {
                 let row = t.data.as_ref()?.iter().find(|e| e.execution_arn == arn)?;
                 Some((t.loaded_at(), row))
             })

@@ -51,18 +51,27 @@ impl TokenBucket {
         self.scale = (self.scale + 0.01).min(1.0);
     }
 
-    pub fn try_take(&mut self, now: Timestamp) -> bool {
+    /// Whether a token is there now (refilled up to `now`), without taking it.
+    pub fn ready(&mut self, now: Timestamp) -> bool {
         if let Some(last) = self.last {
             let elapsed = now.duration_since(last).as_secs_f64().max(0.0);
             self.tokens = (self.tokens + elapsed * self.rate()).min(self.capacity());
         }
         self.last = Some(now);
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
+        self.tokens >= 1.0
+    }
+
+    /// Takes the token `ready` found.
+    pub fn take(&mut self) {
+        self.tokens -= 1.0;
+    }
+
+    pub fn try_take(&mut self, now: Timestamp) -> bool {
+        let ready = self.ready(now);
+        if ready {
+            self.take();
         }
+        ready
     }
 
     /// How long until the next token, at the current rate.
@@ -153,14 +162,14 @@ mod tests {
     async fn pages_wait_their_turn_in_the_shared_bucket() {
         let buckets = Buckets::new(TokenBucket::new(2, 4.0));
         let now = Timestamp::now();
-        assert!(buckets.try_take(Quota::StepFunctions, now));
+        assert!(buckets.try_take(Quota::DescribeExecution, now));
         // A clone shares the bucket: the second token is gone for both.
-        assert!(buckets.clone().try_take(Quota::StepFunctions, now));
-        assert!(!buckets.try_take(Quota::StepFunctions, now));
+        assert!(buckets.clone().try_take(Quota::DescribeExecution, now));
+        assert!(!buckets.try_take(Quota::DescribeExecution, now));
         // Empty: the next page is a quarter second (one token at 4/s) away.
-        let wait = buckets.with(Quota::StepFunctions, |bucket| bucket.wait());
+        let wait = buckets.with(Quota::DescribeExecution, |bucket| bucket.wait());
         assert!(wait > Duration::from_millis(200) && wait <= Duration::from_millis(250));
-        buckets.take_turn(Quota::StepFunctions).await;
+        buckets.take_turn(Quota::DescribeExecution).await;
         // Other quotas have their own buckets.
         assert!(buckets.try_take(Quota::CodePipeline, now));
     }

@@ -1,9 +1,16 @@
 //! Decides which reads to start, and when. Pure: it is handed the time and the wish list,
 //! and hands back the reads to start now. The runner does the I/O.
 //!
-//! Three brakes keep us inside AWS's quotas on an account with hundreds of pipelines:
-//! a read is never in flight twice, a token bucket paces request starts, and throttling
-//! pauses every read with an exponential, jittered backoff.
+//! The order is fair and the pace is frugal:
+//! - Every read wanted is started once before anything is started twice (the first
+//!   picture), at up to AWS's published rate, because that ends.
+//! - After that a read starts again only within the budget: each API at a share of its
+//!   refill, and all together at a total rate. Among the reads due, those that matter now
+//!   (on screen, writes followed, work in progress) go first, but only up to half of the
+//!   budget; the rest of it sweeps everything else, the longest unread first, so no item
+//!   starves and the sweep's period follows from the budget.
+//! - A read is never in flight twice, each API has a few in flight at most, and
+//!   throttling pauses that API with an exponential, jittered backoff.
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,10 +19,12 @@ use jiff::{SignedDuration, Timestamp};
 use crate::action::{Quota, Read};
 
 mod bucket;
+mod rates;
 
 pub use bucket::{Buckets, TokenBucket};
+pub use rates::{Bucket, Budget, CODEPIPELINE_ASSUMED, published};
 
-/// How often each kind of read repeats.
+/// How often each kind of read repeats, at most.
 #[derive(Debug, Clone)]
 pub struct Intervals {
     pub pipeline_list: SignedDuration,
@@ -23,13 +32,14 @@ pub struct Intervals {
     pub focused: SignedDuration,
     /// After a retry, until the stage finishes.
     pub following: SignedDuration,
-    /// Failed or running pipelines.
+    /// Work in progress: running pipelines, running executions on screen.
     pub active: SignedDuration,
-    /// Everything else.
+    /// The sweep of everything else: never more often than this; the budget decides how
+    /// much less often.
     pub idle: SignedDuration,
     pub structure: SignedDuration,
     pub history: SignedDuration,
-    /// Step Functions executions lists.
+    /// Step Functions executions lists, in the sweep.
     pub executions: SignedDuration,
 }
 
@@ -38,12 +48,47 @@ impl Default for Intervals {
         Self {
             pipeline_list: SignedDuration::from_mins(5),
             focused: SignedDuration::from_secs(5),
-            following: SignedDuration::from_secs(2),
-            active: SignedDuration::from_secs(20),
-            idle: SignedDuration::from_secs(90),
+            following: SignedDuration::from_secs(3),
+            active: SignedDuration::from_secs(15),
+            idle: SignedDuration::from_secs(60),
             structure: SignedDuration::from_mins(5),
             history: SignedDuration::from_secs(30),
             executions: SignedDuration::from_secs(60),
+        }
+    }
+}
+
+/// How much a wanted read matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Urgency {
+    /// On screen, a write being followed, work in progress: first claim on the budget.
+    Urgent,
+    /// Everything else: swept, the longest unread first.
+    Sweep,
+}
+
+/// A read the app wants, how often at most, and how much it matters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wish {
+    pub read: Read,
+    pub every: SignedDuration,
+    pub urgency: Urgency,
+}
+
+impl Wish {
+    pub fn urgent(read: Read, every: SignedDuration) -> Self {
+        Self {
+            read,
+            every,
+            urgency: Urgency::Urgent,
+        }
+    }
+
+    pub fn sweep(read: Read, every: SignedDuration) -> Self {
+        Self {
+            read,
+            every,
+            urgency: Urgency::Sweep,
         }
     }
 }
@@ -55,18 +100,32 @@ pub enum Outcome {
     Failed,
 }
 
-/// One of AWS's rate limits, as this client sees it: its backoff (its pace is its
-/// bucket in `Buckets`, shared with the pages of long listings).
+/// At most this many reads of one API in flight at once.
+pub const LANE_IN_FLIGHT: usize = 4;
+
+/// One of AWS's rate limits, as this client sees it: its backoff, what is in flight, and
+/// its share of the budget (its pace toward AWS is its bucket in `Buckets`, shared with
+/// the pages of long listings).
 #[derive(Debug, Clone, Default)]
 struct Lane {
     throttle_streak: u32,
     paused_until: Option<Timestamp>,
+    in_flight: usize,
+    /// Re-reads of this API, within the budget (none: unlimited).
+    budget: Option<TokenBucket>,
 }
 
 impl Lane {
     fn paused(&self, now: Timestamp) -> bool {
         self.paused_until.is_some_and(|until| now < until)
     }
+}
+
+/// The budget's shared buckets: all re-reads together, and the urgent ones' half.
+#[derive(Debug, Clone)]
+struct Spending {
+    total: TokenBucket,
+    urgent: TokenBucket,
 }
 
 /// A read that keeps failing (not throttled: an HTTP 500, a malformed reply, a denied
@@ -80,46 +139,80 @@ struct Failing {
 /// The longest a failing read waits before it is tried again.
 const FAILING_CEILING_SECS: f64 = 60.0;
 
+/// Room left under AWS's bucket: unstick's burst is this share of AWS's, its refill a
+/// little under AWS's, so that requests bunched by the network do not trip the quota.
+const BURST_SHARE: f64 = 0.8;
+const REFILL_SHARE: f64 = 0.97;
+
 #[derive(Debug)]
 pub struct Schedule {
     pub intervals: Intervals,
     started: HashMap<Read, Timestamp>,
+    /// Reads answered at least once (well or not): a second start is a re-read.
+    read_before: HashSet<Read>,
     in_flight: HashSet<Read>,
     failing: HashMap<Read, Failing>,
+    /// How many times running each read was throttled: a read AWS keeps throttling waits
+    /// behind the others of its lane instead of leading every retry.
+    throttled: HashMap<Read, u32>,
     lanes: HashMap<Quota, Lane>,
     buckets: Buckets,
+    spending: Option<Spending>,
     rng: fastrand::Rng,
 }
 
 impl Default for Schedule {
+    /// The dashboard's schedule with the default budget, where the region is unknown.
     fn default() -> Self {
-        // AWS publishes no CodePipeline read rate; reports put it near 5–10 req/s per
-        // account and region (AWS.md). Start at 8 and let throttling lower it.
-        let mut schedule = Self::new(
-            Intervals::default(),
-            TokenBucket::new(16, 8.0),
-            fastrand::Rng::new(),
-        );
-        // Step Functions publishes its buckets; outside its three largest regions
-        // ListExecutions refills at 2 per second, and the quota is the account's.
-        schedule.set_lane(Quota::ListExecutions, TokenBucket::new(10, 2.0));
-        schedule.set_lane(Quota::StepFunctions, TokenBucket::new(20, 10.0));
-        schedule
+        Self::dashboard(None, Budget::default())
     }
 }
 
 impl Schedule {
-    /// Every quota starts with a copy of `bucket`.
+    /// Every quota starts with a copy of `bucket`, and re-reads are not budgeted.
     pub fn new(intervals: Intervals, bucket: TokenBucket, rng: fastrand::Rng) -> Self {
         Self {
             intervals,
             started: HashMap::new(),
+            read_before: HashSet::new(),
             in_flight: HashSet::new(),
             failing: HashMap::new(),
+            throttled: HashMap::new(),
             lanes: HashMap::new(),
             buckets: Buckets::new(bucket),
+            spending: None,
             rng,
         }
+    }
+
+    /// Paced at AWS's published buckets for `region`, re-reads without a budget: for a
+    /// reader that ends (`report`).
+    pub fn full_rate(region: Option<&str>, codepipeline: Bucket) -> Self {
+        let mut schedule = Self::new(
+            Intervals::default(),
+            TokenBucket::new(1, 1.0),
+            fastrand::Rng::new(),
+        );
+        for quota in Quota::ALL {
+            let aws = published(quota, region, codepipeline);
+            let burst = ((aws.burst as f64 * BURST_SHARE).floor() as u32).max(1);
+            schedule.set_lane(quota, TokenBucket::new(burst, aws.refill * REFILL_SHARE));
+        }
+        schedule
+    }
+
+    /// The dashboard's: its first picture at AWS's published rate, then within `budget`.
+    pub fn dashboard(region: Option<&str>, budget: Budget) -> Self {
+        let mut schedule = Self::full_rate(region, budget.codepipeline);
+        for quota in Quota::ALL {
+            let rate = budget.lane_rate(quota, region);
+            schedule.lane(quota).budget = Some(TokenBucket::new(small_burst(rate), rate));
+        }
+        schedule.spending = Some(Spending {
+            total: TokenBucket::new(small_burst(budget.total), budget.total),
+            urgent: TokenBucket::new(small_burst(budget.total / 2.0), budget.total / 2.0),
+        });
+        schedule
     }
 
     pub fn set_lane(&mut self, quota: Quota, bucket: TokenBucket) {
@@ -132,45 +225,131 @@ impl Schedule {
         self.buckets.clone()
     }
 
+    /// Requests per second all re-reads may take together, when budgeted.
+    pub fn budget_rate(&self) -> Option<f64> {
+        self.spending.as_ref().map(|s| s.total.rate())
+    }
+
     fn lane(&mut self, quota: Quota) -> &mut Lane {
         self.lanes.entry(quota).or_default()
     }
 
-    /// Given the reads wanted, most urgent first, each with how often it should repeat,
-    /// returns those to start now.
-    pub fn due(&mut self, now: Timestamp, wanted: &[(Read, SignedDuration)]) -> Vec<Read> {
-        let mut start = Vec::new();
-        for (read, every) in wanted {
+    /// Given the reads wanted (urgent ones in the order they matter), returns those to
+    /// start now.
+    pub fn due(&mut self, now: Timestamp, wanted: &[Wish]) -> Vec<Read> {
+        let mut first = Vec::new();
+        let mut urgent = Vec::new();
+        let mut sweep = Vec::new();
+        for wish in wanted {
+            let read = &wish.read;
             if self.in_flight.contains(read) {
                 continue;
             }
-            let is_due = self
-                .started
-                .get(read)
-                .is_none_or(|last| now.duration_since(*last) >= *every);
+            let last = self.started.get(read).copied();
+            let is_due = last.is_none_or(|last| now.duration_since(last) >= wish.every);
             // However soon it is wanted, a failing read waits out its back-off.
             let backing_off = self.failing.get(read).is_some_and(|f| now < f.until);
             if !is_due || backing_off {
                 continue;
             }
-            let quota = read.quota();
-            if self.lane(quota).paused(now) || !self.buckets.try_take(quota, now) {
+            if !self.read_before.contains(read) {
+                first.push(read);
                 continue;
             }
-            self.started.insert(read.clone(), now);
-            self.in_flight.insert(read.clone());
-            start.push(read.clone());
+            // The longest overdue first; a throttled read (no start kept) before all.
+            let deadline = last.map(|last| last + wish.every);
+            match wish.urgency {
+                Urgency::Urgent => urgent.push((deadline, read)),
+                Urgency::Sweep => sweep.push((deadline, read)),
+            }
+        }
+        let mut start = Vec::new();
+        // Urgent re-reads first: they are few (half the budget at most), and what is on
+        // screen must not wait for a fleet's first picture.
+        urgent.sort_by_key(|(deadline, _)| *deadline);
+        for (deadline, read) in urgent {
+            if self.try_start(read, now, Spend::Urgent) {
+                start.push(read.clone());
+            } else {
+                // Past its half of the budget, an urgent read waits with the sweep.
+                sweep.push((deadline, read));
+            }
+        }
+        // While anything wanted has never been read, nothing is swept twice.
+        first.sort_by_key(|read| self.throttled.get(*read).copied().unwrap_or(0));
+        let mut first_pending = false;
+        for read in first {
+            if self.try_start(read, now, Spend::None) {
+                start.push(read.clone());
+            } else {
+                first_pending = true;
+            }
+        }
+        if first_pending {
+            return start;
+        }
+        sweep.sort_by_key(|(deadline, _)| *deadline);
+        for (_, read) in sweep {
+            if self.try_start(read, now, Spend::Sweep) {
+                start.push(read.clone());
+            }
         }
         start
     }
 
-    /// Marks a read started outside `due` (a forced refresh), so it is not doubled.
-    pub fn started_now(&mut self, read: &Read, now: Timestamp) -> bool {
-        if !self.in_flight.insert(read.clone()) {
+    /// Starts `read` if its lane, its budget and AWS's bucket allow it now.
+    fn try_start(&mut self, read: &Read, now: Timestamp, spend: Spend) -> bool {
+        let quota = read.quota();
+        let budgeted = spend != Spend::None && self.spending.is_some();
+        let lane = self.lane(quota);
+        if lane.paused(now) || lane.in_flight >= LANE_IN_FLIGHT {
             return false;
         }
-        self.started.insert(read.clone(), now);
+        if budgeted && !lane.budget.as_mut().is_none_or(|b| b.ready(now)) {
+            return false;
+        }
+        if let Some(spending) = self.spending.as_mut().filter(|_| budgeted) {
+            let urgent_ok = spend != Spend::Urgent || spending.urgent.ready(now);
+            if !urgent_ok || !spending.total.ready(now) {
+                return false;
+            }
+        }
+        if !self.buckets.try_take(quota, now) {
+            return false;
+        }
+        if budgeted {
+            if let Some(bucket) = self.lane(quota).budget.as_mut() {
+                bucket.take();
+            }
+            if let Some(spending) = self.spending.as_mut() {
+                spending.total.take();
+                if spend == Spend::Urgent {
+                    spending.urgent.take();
+                }
+            }
+        }
+        self.mark_started(read, now);
         true
+    }
+
+    fn mark_started(&mut self, read: &Read, now: Timestamp) {
+        self.started.insert(read.clone(), now);
+        self.in_flight.insert(read.clone());
+        self.lane(read.quota()).in_flight += 1;
+    }
+
+    /// Marks a read started outside `due` (a forced refresh), so it is not doubled.
+    pub fn started_now(&mut self, read: &Read, now: Timestamp) -> bool {
+        if self.in_flight.contains(read) {
+            return false;
+        }
+        self.mark_started(read, now);
+        true
+    }
+
+    /// Whether `read` has been answered at least once.
+    pub fn was_read(&self, read: &Read) -> bool {
+        self.read_before.contains(read)
     }
 
     /// Makes a read due at the next tick.
@@ -188,15 +367,19 @@ impl Schedule {
     }
 
     pub fn finished(&mut self, read: &Read, now: Timestamp, outcome: Outcome) {
-        self.in_flight.remove(read);
-        // A reply that was not started here (the report, a test) is as fresh as one
-        // that was: it is not due again until its interval has passed.
+        if self.in_flight.remove(read) {
+            let lane = self.lane(read.quota());
+            lane.in_flight = lane.in_flight.saturating_sub(1);
+        }
+        // A reply that was not started here (a test) is as fresh as one that was: it is
+        // not due again until its interval has passed.
         self.started.entry(read.clone()).or_insert(now);
         match outcome {
             Outcome::Throttled => {
                 // It did not happen: read it again as soon as the pause ends, not a
                 // whole interval later.
                 self.started.remove(read);
+                *self.throttled.entry(read.clone()).or_default() += 1;
                 let jitter = 0.5 + self.rng.f64() * 0.5;
                 let quota = read.quota();
                 let lane = self.lane(quota);
@@ -208,18 +391,21 @@ impl Schedule {
                 lane.throttle_streak = (lane.throttle_streak + 1).min(6);
                 self.buckets.slow_down(quota);
                 let lane = self.lane(quota);
-                // 2, 4, 8 … 64 s, each scaled by a random 50–100% so that many clients
+                // 1, 2, 4 … 32 s, each scaled by a random 50–100% so that many clients
                 // backing off together do not come back together.
-                let ceiling = 2f64.powi(lane.throttle_streak as i32);
+                let ceiling = 2f64.powi(lane.throttle_streak as i32 - 1);
                 lane.paused_until = Some(now + SignedDuration::from_secs_f64(ceiling * jitter));
             }
             Outcome::Ok => {
+                self.read_before.insert(read.clone());
                 self.failing.remove(read);
+                self.throttled.remove(read);
                 let quota = read.quota();
                 self.lane(quota).throttle_streak = 0;
                 self.buckets.speed_up(quota);
             }
             Outcome::Failed => {
+                self.read_before.insert(read.clone());
                 let streak = self.failing.get(read).map_or(1, |f| (f.streak + 1).min(6));
                 let jitter = 0.5 + self.rng.f64() * 0.5;
                 let wait = (2f64.powi(streak as i32)).min(FAILING_CEILING_SECS) * jitter;
@@ -242,6 +428,25 @@ impl Schedule {
             .filter(|until| *until > now)
             .max()
     }
+
+    /// How many reads are on their way.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.len()
+    }
+}
+
+/// Which of the budget's buckets a start takes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Spend {
+    /// A first read: only AWS's bucket.
+    None,
+    Urgent,
+    Sweep,
+}
+
+/// A budget bucket's burst: a few seconds of its rate, at least one request.
+fn small_burst(rate: f64) -> u32 {
+    ((rate * 3.0).ceil() as u32).max(1)
 }
 
 #[cfg(test)]
@@ -268,7 +473,7 @@ mod tests {
     #[test]
     fn reads_repeat_at_their_interval_and_never_overlap() {
         let mut schedule = schedule(100, 100.0);
-        let wanted = vec![(state("a"), SignedDuration::from_secs(10))];
+        let wanted = vec![Wish::sweep(state("a"), SignedDuration::from_secs(10))];
         assert_eq!(schedule.due(at(0.0), &wanted), vec![state("a")]);
         // Still in flight: not started again.
         assert!(schedule.due(at(20.0), &wanted).is_empty());
@@ -281,9 +486,13 @@ mod tests {
     fn bucket_paces_a_burst() {
         let mut schedule = schedule(3, 1.0);
         let wanted: Vec<_> = (0..10)
-            .map(|i| (state(&format!("p{i}")), SignedDuration::from_secs(60)))
+            .map(|i| Wish::sweep(state(&format!("p{i}")), SignedDuration::from_secs(60)))
             .collect();
-        assert_eq!(schedule.due(at(0.0), &wanted).len(), 3);
+        let started = schedule.due(at(0.0), &wanted);
+        assert_eq!(started.len(), 3);
+        for read in &started {
+            schedule.finished(read, at(0.1), Outcome::Ok);
+        }
         assert_eq!(schedule.due(at(0.5), &wanted).len(), 0);
         assert_eq!(schedule.due(at(2.0), &wanted).len(), 2);
     }
@@ -291,27 +500,35 @@ mod tests {
     #[test]
     fn throttling_pauses_with_growing_jittered_backoff() {
         let mut schedule = schedule(100, 100.0);
-        let wanted = vec![(state("a"), SignedDuration::from_secs(1))];
+        let wanted = vec![Wish::sweep(state("a"), SignedDuration::from_secs(1))];
         schedule.due(at(0.0), &wanted);
         schedule.finished(&state("a"), at(0.0), Outcome::Throttled);
         let first = schedule
             .paused_until(at(0.0))
             .unwrap()
             .duration_since(at(0.0));
-        assert!(first >= SignedDuration::from_secs(1) && first <= SignedDuration::from_secs(2));
-        assert!(schedule.due(at(0.9), &wanted).is_empty());
+        let (half, one, two) = (
+            SignedDuration::from_millis(500),
+            SignedDuration::from_secs(1),
+            SignedDuration::from_secs(2),
+        );
+        assert!(first >= half && first <= one, "{first:?}");
+        assert!(schedule.due(at(0.4), &wanted).is_empty());
         schedule.due(at(3.0), &wanted);
         schedule.finished(&state("a"), at(3.0), Outcome::Throttled);
         let second = schedule
             .paused_until(at(3.0))
             .unwrap()
             .duration_since(at(3.0));
-        assert!(second >= SignedDuration::from_secs(2) && second <= SignedDuration::from_secs(4));
+        assert!(second >= one && second <= two, "{second:?}");
         // The throttled read is retried once the pause is over, not a whole interval later.
         let resume = schedule.paused_until(at(3.0)).unwrap();
         let after = resume.duration_since(at(0.0)).as_secs_f64() + 0.1;
         assert_eq!(
-            schedule.due(at(after), &[(state("a"), SignedDuration::from_mins(10))]),
+            schedule.due(
+                at(after),
+                &[Wish::sweep(state("a"), SignedDuration::from_mins(10))]
+            ),
             vec![state("a")]
         );
         schedule.finished(&state("a"), at(after), Outcome::Ok);
@@ -325,7 +542,7 @@ mod tests {
     fn a_burst_throttled_together_is_one_strike() {
         let mut schedule = schedule(100, 100.0);
         let wanted: Vec<_> = (0..8)
-            .map(|i| (state(&format!("p{i}")), SignedDuration::from_secs(60)))
+            .map(|i| Wish::sweep(state(&format!("p{i}")), SignedDuration::from_secs(60)))
             .collect();
         let started = schedule.due(at(0.0), &wanted);
         for read in &started {
@@ -342,7 +559,7 @@ mod tests {
     fn a_read_that_keeps_failing_backs_off_instead_of_looping() {
         let mut schedule = schedule(1000, 1000.0);
         // Wanted as soon as possible, every tick: as an unread execution on screen is.
-        let wanted = vec![(state("a"), SignedDuration::ZERO)];
+        let wanted = vec![Wish::urgent(state("a"), SignedDuration::ZERO)];
         let mut starts = 0;
         let mut t = 0.0;
         while t < 30.0 {
@@ -373,8 +590,11 @@ mod tests {
         assert!(!schedule.started_now(&state("a"), at(0.1)));
         assert!(
             schedule
-                .due(at(0.2), &[(state("a"), SignedDuration::ZERO)])
+                .due(at(0.2), &[Wish::urgent(state("a"), SignedDuration::ZERO)])
                 .is_empty()
         );
     }
 }
+
+#[cfg(test)]
+mod fairness_tests;

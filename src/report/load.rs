@@ -1,51 +1,37 @@
-//! Reading the picture headless, without the dashboard's polling: in rounds, each round
-//! the reads `App::picture_reads` wants that were not read yet, until none are left.
-//! `report` reads each round a few requests at a time; screenshots, benchmarks and tests
-//! read one after another, at a fixed time.
+//! Reading the picture headless and repeatably, for screenshots, benchmarks and tests:
+//! in rounds, each round the reads `App::picture_reads` wants that were not read yet,
+//! one after another, every reply stamped with the same time, until none are left.
+//! (`report` reads every lane at once, until complete: `complete.rs`.)
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use jiff::Timestamp;
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
 
-use crate::action::{Action, Read, Reply, loaded};
+use crate::action::{Action, Read, loaded};
 use crate::app::{App, Depth};
 use crate::aws::{AwsError, Clients};
-use crate::poller::Buckets;
-use crate::runner::{READS_IN_FLIGHT, fetch};
+use crate::runner::fetch;
 
-/// How each round's reads are carried out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pace {
-    /// One after another, every reply stamped `at`: for repeatable screens and tests.
-    OneByOne { at: Timestamp },
-    /// `READS_IN_FLIGHT` at once, stamped as they come: for `report`.
-    Together,
-}
-
-/// Reads, round after round, what the picture at `depth` needs, and feeds each reply to
-/// `app`. Returns the reads that failed, with why.
+/// Reads, round after round, what the picture at `depth` needs, one read after another,
+/// every reply stamped `at`, and feeds each to `app`. Returns the reads that failed.
 pub async fn load_picture(
     app: &mut App,
     clients: &Clients,
     depth: Depth,
-    pace: Pace,
+    at: Timestamp,
 ) -> Vec<(Read, AwsError)> {
-    in_rounds(app, clients, pace, |app| app.picture_reads(depth)).await
+    in_rounds(app, clients, at, |app| app.picture_reads(depth)).await
 }
 
 /// Reads what the two lists show, one after another, all stamped `at`.
 pub async fn load_everything(app: &mut App, clients: &Clients, at: Timestamp) {
-    load_picture(app, clients, Depth::Lists, Pace::OneByOne { at }).await;
+    load_picture(app, clients, Depth::Lists, at).await;
 }
 
 /// Reads what opening one execution shows: its description, its history (every page) and
 /// its Map Runs, stamped `at`.
 pub async fn load_execution(app: &mut App, clients: &Clients, arn: &str, at: Timestamp) {
-    let pace = Pace::OneByOne { at };
-    in_rounds(app, clients, pace, |app| app.execution_detail_reads(arn)).await;
+    in_rounds(app, clients, at, |app| app.execution_detail_reads(arn)).await;
 }
 
 /// Reads, round after round, what `wanted` asks of `app` that was not read yet, until
@@ -53,7 +39,7 @@ pub async fn load_execution(app: &mut App, clients: &Clients, arn: &str, at: Tim
 async fn in_rounds(
     app: &mut App,
     clients: &Clients,
-    pace: Pace,
+    at: Timestamp,
     wanted: impl Fn(&App) -> Vec<Read>,
 ) -> Vec<(Read, AwsError)> {
     let mut done: HashSet<Read> = HashSet::new();
@@ -66,7 +52,7 @@ async fn in_rounds(
         if reads.is_empty() {
             return failed;
         }
-        failed.extend(read_round(app, clients, reads, pace).await);
+        failed.extend(read_round(app, clients, reads, at).await);
     }
 }
 
@@ -75,25 +61,12 @@ async fn read_round(
     app: &mut App,
     clients: &Clients,
     reads: Vec<Read>,
-    pace: Pace,
+    at: Timestamp,
 ) -> Vec<(Read, AwsError)> {
     let buckets = app.schedule.buckets();
-    let mut replies = Vec::new();
-    match pace {
-        Pace::OneByOne { at } => {
-            for read in reads {
-                let result = fetch(clients, &buckets, &read).await;
-                replies.push((read, at, result));
-            }
-        }
-        Pace::Together => {
-            for (read, result) in fetch_all(clients, &buckets, reads).await {
-                replies.push((read, Timestamp::now(), result));
-            }
-        }
-    }
     let mut failed = Vec::new();
-    for (read, at, result) in replies {
+    for read in reads {
+        let result = fetch(clients, &buckets, &read).await;
         if let Err(error) = &result {
             failed.push((read.clone(), error.clone()));
         }
@@ -103,31 +76,4 @@ async fn read_round(
         });
     }
     failed
-}
-
-/// Runs the reads with at most `READS_IN_FLIGHT` at once; replies in the order asked.
-async fn fetch_all(
-    clients: &Clients,
-    buckets: &Buckets,
-    reads: Vec<Read>,
-) -> Vec<(Read, Result<Reply, AwsError>)> {
-    let permits = Arc::new(Semaphore::new(READS_IN_FLIGHT));
-    let mut tasks = JoinSet::new();
-    for (index, read) in reads.into_iter().enumerate() {
-        let (clients, buckets, permits) = (clients.clone(), buckets.clone(), permits.clone());
-        tasks.spawn(async move {
-            let _permit = permits.acquire().await;
-            let result = fetch(&clients, &buckets, &read).await;
-            (index, read, result)
-        });
-    }
-    let mut replies = Vec::new();
-    while let Some(Ok(reply)) = tasks.join_next().await {
-        replies.push(reply);
-    }
-    replies.sort_by_key(|(index, ..)| *index);
-    replies
-        .into_iter()
-        .map(|(_, read, result)| (read, result))
-        .collect()
 }

@@ -1,8 +1,10 @@
 //! `unstick report`: what is failing now, as a table or JSON, then exit.
 
 mod collect;
+mod complete;
 mod executions;
 mod load;
+pub mod progress;
 mod table;
 
 use jiff::Timestamp;
@@ -11,11 +13,12 @@ use serde::Serialize;
 use crate::app::App;
 use crate::eligibility::{Reason, RetryMode, retry_plan};
 use crate::model::overview::{Health, overview};
-use crate::model::{StageStatus, StatusLook};
+use crate::model::{StageStatus, StatusFilter, StatusLook};
 
-pub use collect::collect;
+pub use collect::{Collected, Reading, collect};
+pub use complete::{Ended, Progress, Unread};
 pub use executions::ExecutionReport;
-pub use load::{Pace, load_everything, load_execution, load_picture};
+pub use load::{load_everything, load_execution, load_picture};
 pub use table::table;
 
 #[derive(Debug, Serialize)]
@@ -40,6 +43,44 @@ pub struct Report {
     /// Listings that stopped before AWS's last page, one line each: the report is
     /// incomplete where they say.
     pub listings_cut_short: Vec<String>,
+    /// Every read the report needed and could not make, each with why; empty when the
+    /// report is complete.
+    pub unread: Vec<UnreadReport>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnreadReport {
+    /// The API call, as AWS names it.
+    pub operation: String,
+    /// What it would have read: a pipeline, an execution ARN, a state machine ARN.
+    pub target: Option<String>,
+    pub error: String,
+    pub error_code: Option<String>,
+}
+
+impl Report {
+    /// Names each read that could not be made; the report is then incomplete.
+    pub fn note_unread(&mut self, unread: &[Unread]) {
+        self.unread = unread
+            .iter()
+            .map(|unread| {
+                let (operation, target) = unread.read.operation();
+                UnreadReport {
+                    operation: operation.to_string(),
+                    target,
+                    error: unread.error.message.clone(),
+                    error_code: unread.error.code.clone(),
+                }
+            })
+            .collect();
+        self.unread
+            .sort_by(|a, b| (&a.operation, &a.target).cmp(&(&b.operation, &b.target)));
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.unread.is_empty()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -186,6 +227,8 @@ pub fn build(app: &App, now: Timestamp) -> Report {
                 .sfn
                 .more
                 .iter()
+                // A busy machine's unfiltered page is followed by its status lists.
+                .filter(|(_, filter)| *filter != StatusFilter::Any)
                 .map(|(arn, _)| arn.rsplit(':').next().unwrap_or(arn).to_string())
                 .collect();
             names.dedup();
@@ -200,6 +243,7 @@ pub fn build(app: &App, now: Timestamp) -> Report {
             cuts.sort();
             cuts
         },
+        unread: Vec::new(),
     }
 }
 

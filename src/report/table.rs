@@ -36,6 +36,23 @@ pub fn table(report: &Report, now: Timestamp) -> String {
     for cut in &report.listings_cut_short {
         let _ = writeln!(out, "⚠ {}", visible(cut, false));
     }
+    if !report.unread.is_empty() {
+        let _ = writeln!(
+            out,
+            "⚠ incomplete: {} reads could not be made before the deadline or were refused:",
+            report.unread.len()
+        );
+        for unread in &report.unread {
+            let target = unread.target.as_deref().unwrap_or("");
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                unread.operation,
+                visible(target, false),
+                visible(&unread.error, false)
+            );
+        }
+    }
     let failing = report
         .pipelines
         .iter()

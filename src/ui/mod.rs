@@ -15,9 +15,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::{App, View};
+use crate::app::{App, Coverage, View};
 use crate::keymap::{self, Mode};
-use crate::model::{StatusLook, Tone, ago};
+use crate::model::{StatusLook, Tone, ago, span};
 use ratatui::style::Style;
 pub use theme::Theme;
 
@@ -73,13 +73,23 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         |n: Option<usize>, what: &str| n.map_or(format!("… {what}"), |n| format!("{n} {what}"));
     let pipeline_count = count(pipelines.data.as_ref().map(Vec::len), "pipelines");
     let machine_count = count(machines.data.as_ref().map(Vec::len), "state machines");
-    let (this, listed, other) = if app.ui.view.is_pipelines_section() {
-        (pipeline_count, pipelines.loaded_at(), machine_count)
+    let (this, coverage, other) = if app.ui.view.is_pipelines_section() {
+        (pipeline_count, app.pipeline_coverage(), machine_count)
     } else {
-        (machine_count, machines.loaded_at(), pipeline_count)
+        (machine_count, app.machine_coverage(), pipeline_count)
     };
-    let freshness = match listed {
-        Some(at) => format!(" │ {this} · listed {} · {other}", ago(app.now, at)),
+    // How fresh the sweep is: the oldest of them, in steps of ten seconds.
+    let freshness = match coverage {
+        Some(Coverage::Within(age)) => {
+            let step = jiff::SignedDuration::from_secs((age.as_secs() / 10 + 1) * 10);
+            format!(" │ {this} · all read within {} · {other}", span(step))
+        }
+        Some(Coverage::Reading { read, of }) => {
+            format!(" │ {this} · reading {read}/{of}… · {other}")
+        }
+        None if pipelines.loaded_at().is_some() || machines.loaded_at().is_some() => {
+            format!(" │ {this} · {other}")
+        }
         None => format!(" │ {this} · loading… · {other}"),
     };
     spans.push(Span::styled(freshness, theme.label));

@@ -137,14 +137,18 @@ fn line(app: &App, theme: &Theme, row: &PipelineRow) -> Drawn {
         )),
         _ => None,
     };
+    // Older than the sweep should ever leave it: said as stale too.
+    let old = app.pipeline_is_stale(row.name);
     let detail = match (row.error, known) {
         (Some(error), _) if !has_data => error.to_string(),
         (Some(error), None) => format!("⚠ stale: {error}"),
         (Some(_), Some(known)) => format!("⚠ {known} (stale)"),
+        (None, Some(known)) if old => format!("⚠ {known} (stale)"),
+        (None, None) if old => "⚠ stale".to_string(),
         (None, Some(known)) => known,
         (None, None) => String::new(),
     };
-    let detail_style = if row.error.is_some() {
+    let detail_style = if row.error.is_some() || old {
         theme.warning
     } else {
         theme.tone(tone)

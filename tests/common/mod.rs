@@ -197,7 +197,7 @@ pub async fn history_of(
     arn: &str,
 ) -> Result<Vec<unstick::model::HistoryEvent>, aws::AwsError> {
     use unstick::{action::Quota, paging::HISTORY};
-    every_page(Quota::StepFunctions, HISTORY, |token| {
+    every_page(Quota::ExecutionHistory, HISTORY, |token| {
         client.execution_history(arn, token)
     })
     .await
@@ -217,7 +217,7 @@ pub async fn machines_of(
     client: &SfnClient,
 ) -> Result<Vec<unstick::model::StateMachine>, aws::AwsError> {
     use unstick::{action::Quota, paging::STATE_MACHINES};
-    every_page(Quota::StepFunctions, STATE_MACHINES, |token| {
+    every_page(Quota::ListStateMachines, STATE_MACHINES, |token| {
         client.list_state_machines(token)
     })
     .await

@@ -4,4 +4,5 @@
 mod common;
 
 mod codepipeline;
+mod report;
 mod sfn;

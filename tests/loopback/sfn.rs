@@ -478,8 +478,11 @@ async fn a_machine_with_more_failures_than_listed_says_so_and_m_lists_more() {
         copy.minutes_ago += f64::from(n) + 1.0;
         machine_spec.executions.push(copy);
     }
+    // Pages of 40: more than one unfiltered page, so the machine counts as busy and is
+    // listed status by status (a quiet machine is listed whole, up to 1,000).
     let options = EmulatorOptions {
         scenario_time: Some(t0()),
+        page_size: 40,
         ..EmulatorOptions::default()
     };
     let emulator = start_emulator(&scenario, options).await;

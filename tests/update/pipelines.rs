@@ -256,7 +256,14 @@ async fn throttling_keeps_the_data_and_pauses_reads() {
             .error()
             .is_some()
     );
-    assert!(app.ui.status.as_ref().unwrap().text.contains("throttling"));
+    // Said once, in the header, while reads are paused; not in the status line.
+    assert!(app.schedule.paused_until(t0()).is_some());
+    assert!(
+        app.ui
+            .status
+            .as_ref()
+            .is_none_or(|s| !s.text.contains("throttling"))
+    );
     let later = t0() + jiff::SignedDuration::from_millis(500);
     let reads = app.update(Action::Tick(later));
     assert_eq!(

@@ -25,7 +25,7 @@ pub use fleet::Fleet;
 pub use limits::Rate;
 pub use quota::QuotaOptions;
 pub use scenario::Scenario;
-pub use server::{Emulator, EmulatorOptions, start};
+pub use server::{Emulator, EmulatorOptions, Served, start};
 
 /// An AWS error reply: HTTP status, `__type` and message.
 #[derive(Debug, Clone, PartialEq)]

@@ -73,6 +73,16 @@ struct Inner {
     /// refuses an expired one.
     secret: u64,
     requests: Mutex<Vec<(String, Value)>>,
+    served: Mutex<Vec<Served>>,
+}
+
+/// One request answered: which operation, when, and whether a quota throttled it. For
+/// measuring a client's pace.
+#[derive(Debug, Clone)]
+pub struct Served {
+    pub operation: String,
+    pub at: std::time::Instant,
+    pub throttled: bool,
 }
 
 fn lock<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -125,6 +135,11 @@ impl Emulator {
     pub fn request_count(&self) -> usize {
         lock(&self.inner.requests).len()
     }
+
+    /// Every request a service answered (injected faults aside), in order.
+    pub fn served(&self) -> Vec<Served> {
+        lock(&self.inner.served).clone()
+    }
 }
 
 /// Starts the emulator on 127.0.0.1:`port` (0 picks a free port) in the current runtime.
@@ -151,6 +166,7 @@ pub async fn start(
             faults: Mutex::new(Faults::default()),
             secret: fastrand::u64(..),
             requests: Mutex::new(Vec::new()),
+            served: Mutex::new(Vec::new()),
         }),
     };
     let router = Router::new()
@@ -305,6 +321,11 @@ async fn handle(State(emulator): State<Emulator>, headers: HeaderMap, body: Byte
             format!("no service answers '{}'", request.operation),
         )),
     };
+    lock(&inner.served).push(Served {
+        operation: request.operation.clone(),
+        at: std::time::Instant::now(),
+        throttled: matches!(&result, Err(error) if error.code == "ThrottlingException"),
+    });
     let result = result.map(|mut body| {
         // The JSON protocols leave an absent member out; they never send null.
         without_nulls(&mut body);
