@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::Backend;
+use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{self, Event};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
@@ -55,13 +56,11 @@ pub async fn drive<B: Backend>(
     mut inbox: UnboundedReceiver<Action>,
     mut observe: impl FnMut(&App),
 ) -> color_eyre::Result<()> {
+    let mut sent = None;
     loop {
-        // Drawn into a buffer and compared with the last frame: only the cells that
-        // changed go down the link, and nothing when nothing on screen changed.
-        let mut dialog_whole = true;
-        terminal
-            .draw(|frame| dialog_whole = ui::render(app, theme, frame))
-            .map_err(|error| color_eyre::eyre::eyre!("cannot draw: {error}"))?;
+        let dialog_whole =
+            draw_if_changed(terminal, &mut sent, |frame| ui::render(app, theme, frame))
+                .map_err(|error| color_eyre::eyre::eyre!("cannot draw: {error}"))?;
         // Only a frame that reached the screen can show a dialog to a person.
         for command in app.update(Action::Drawn { dialog_whole }) {
             runner.run(command);
@@ -92,6 +91,29 @@ pub async fn drive<B: Backend>(
             return Ok(());
         }
     }
+}
+
+/// Renders a frame and sends the cells that changed since the last frame sent (`sent`);
+/// when none did, sends nothing at all, not even the colour resets and cursor codes a
+/// draw ends with: an idle dashboard costs a slow link next to nothing. The cursor stays
+/// hidden as `terminal::enter` left it. Returns what `render` returned.
+pub fn draw_if_changed<B: Backend, T>(
+    terminal: &mut Terminal<B>,
+    sent: &mut Option<Buffer>,
+    render: impl FnOnce(&mut ratatui::Frame) -> T,
+) -> Result<T, B::Error> {
+    terminal.autoresize()?;
+    terminal.current_buffer_mut().reset();
+    let mut frame = terminal.get_frame();
+    let answer = render(&mut frame);
+    let drawn = terminal.current_buffer_mut();
+    if sent.as_ref() != Some(drawn) {
+        *sent = Some(drawn.clone());
+        terminal.flush()?;
+        terminal.swap_buffers();
+        terminal.backend_mut().flush()?;
+    }
+    Ok(answer)
 }
 
 /// Reads the terminal on its own thread, so a slow link never blocks the loop.

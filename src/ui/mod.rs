@@ -82,7 +82,7 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let freshness = match coverage {
         Some(Coverage::Within(age)) => {
             let step = jiff::SignedDuration::from_secs((age.as_secs() / 10 + 1) * 10);
-            format!(" │ {this} · all read within {} · {other}", span(step))
+            format!(" │ {this}, all ≤{} old · {other}", span(step))
         }
         Some(Coverage::Reading { read, of }) => {
             format!(" │ {this} · reading {read}/{of}… · {other}")

@@ -3,5 +3,6 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod idle;
 mod pipelines;
 mod sfn;
