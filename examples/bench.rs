@@ -228,13 +228,6 @@ async fn main() {
         "growth from two 10 MB strings on screen",
         rss_huge.saturating_sub(rss_before_huge)
     );
-    // The dashboard's first full picture is the list plus one state per pipeline, paced
-    // by the scheduler's token bucket (8 req/s unless AWS throttles).
-    println!(
-        "{:<46} {:>10} s",
-        "first picture of every pipeline at 8 req/s",
-        ((count + 1) as f64 / 8.0).round()
-    );
 }
 
 fn frame_time(app: &App, width: u16, height: u16) -> Duration {
