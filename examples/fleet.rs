@@ -17,14 +17,15 @@
 
 #[path = "common/mod.rs"]
 mod common;
+#[path = "common/counted.rs"]
+mod counted;
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use counted::Counted;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -336,21 +337,6 @@ fn print_requests(indent: &str, served: &[Served], secs: Option<f64>) {
     }
 }
 
-/// Bytes the dashboard writes to its terminal.
-#[derive(Clone, Default)]
-struct Counted(Arc<AtomicUsize>);
-
-impl Write for Counted {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.fetch_add(buf.len(), Ordering::Relaxed);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 struct Watched {
     complete_after: Option<f64>,
     missing: String,
@@ -405,7 +391,7 @@ async fn watch_dashboard(
                 None => {
                     complete_after = Some(started.elapsed().as_secs_f64());
                     idle_from = Some(Instant::now());
-                    idle_bytes_from = bytes.0.load(Ordering::Relaxed);
+                    idle_bytes_from = bytes.bytes();
                 }
                 Some(what) => missing = what,
             }
@@ -429,7 +415,7 @@ async fn watch_dashboard(
     .await
     .expect("the dashboard runs");
     let _ = emulator;
-    let idle_bytes = bytes.0.load(Ordering::Relaxed) - idle_bytes_from;
+    let idle_bytes = bytes.bytes() - idle_bytes_from;
     let header = header_text(&app);
     Watched {
         complete_after,
