@@ -45,23 +45,33 @@ impl App {
 
     /// Every STANDARD state machine's executions: read once, and within how long.
     pub fn machine_coverage(&self) -> Option<Coverage> {
-        let sfn = &self.model.sfn;
-        let ages = sfn
+        let ages = self
+            .model
+            .sfn
             .machine_list()
             .iter()
             .filter(|m| m.machine_type == MachineType::Standard)
-            .map(|machine| {
-                let arn = &machine.state_machine_arn;
-                let counts =
-                    |filter: &StatusFilter| (*filter == StatusFilter::Any) != sfn.is_busy(arn);
-                sfn.lists
-                    .range((arn.clone(), StatusFilter::Any)..)
-                    .take_while(|((m, _), _)| m == arn)
-                    .filter(|((_, filter), _)| counts(filter))
-                    .filter_map(|(_, tracked)| tracked.loaded_at())
-                    .min()
-            });
+            .map(|machine| self.machine_listed_at(&machine.state_machine_arn));
         Coverage::of(ages, self.now)
+    }
+
+    /// When the lists that count for `machine` were read (the oldest of them).
+    fn machine_listed_at(&self, machine: &str) -> Option<Timestamp> {
+        let sfn = &self.model.sfn;
+        let busy = sfn.is_busy(machine);
+        sfn.lists
+            .range((machine.to_string(), StatusFilter::Any)..)
+            .take_while(|((m, _), _)| m == machine)
+            .filter(|((_, filter), _)| (*filter == StatusFilter::Any) != busy)
+            .filter_map(|(_, tracked)| tracked.loaded_at())
+            .min()
+    }
+
+    /// Whether the machine's executions on screen are older than the sweep should leave
+    /// them.
+    pub fn machine_is_stale(&self, machine: &str) -> bool {
+        self.machine_listed_at(machine)
+            .is_some_and(|at| self.now.duration_since(at) > self.stale_after())
     }
 
     /// How old a pipeline's row may grow before it is marked stale: well past what the

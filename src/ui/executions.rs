@@ -154,6 +154,12 @@ fn line(app: &App, theme: &Theme, row: &ExecutionRow, name_width: usize) -> Draw
                 .stop_date
                 .map_or_else(|| "—".to_string(), |at| ago(app.now, at));
             let error = detail.and_then(|d| d.error.clone()).unwrap_or_default();
+            // Its machine's list is older than the sweep should leave it.
+            let (error, error_style) = if app.machine_is_stale(&execution.state_machine_arn) {
+                (format!("⚠ {error} (stale)"), theme.warning)
+            } else {
+                (error, theme.failed)
+            };
             let redrive_status = detail.and_then(|d| d.redrive_status.as_ref());
             let (redrive_glyph, redrive_tone) = match redrive_status {
                 Some(status) => (status.glyph(), status.tone()),
@@ -171,7 +177,7 @@ fn line(app: &App, theme: &Theme, row: &ExecutionRow, name_width: usize) -> Draw
                 execution: Span::raw(execution.name.clone()),
                 pair: Span::raw(fit_pair(machine, &execution.name, name_width)),
                 stopped: Span::styled(stopped, theme.label),
-                error: Span::styled(error, theme.failed),
+                error: Span::styled(error, error_style),
                 redrive: Span::styled(status_word, theme.tone(redrive_tone)),
                 count: execution
                     .redrive_count

@@ -93,3 +93,22 @@ async fn a_frame_with_nothing_new_sends_nothing() {
     .unwrap();
     assert!(bytes.bytes() > first);
 }
+
+#[tokio::test]
+async fn rows_the_sweep_has_not_reached_for_too_long_are_marked_stale() {
+    let emulator = demo_emulator().await;
+    let mut app = loaded_app(&emulator, false).await;
+    // Fresh: nothing is stale, and the header says how fresh.
+    app.update(Action::Tick(t0() + jiff::SignedDuration::from_secs(25)));
+    let screen = screen_text(&app, 160, 30);
+    assert!(!screen.contains("stale"), "{screen}");
+    assert!(screen.contains("9 pipelines, all ≤30s old"), "{screen}");
+    // An hour later with no reply (the endpoint went quiet): every row says so.
+    app.update(Action::Tick(t0() + jiff::SignedDuration::from_hours(1)));
+    let screen = screen_text(&app, 160, 30);
+    assert!(screen.contains("⚠ JobFailed (stale)"), "{screen}");
+    assert!(screen.contains("all ≤1h00m old"), "{screen}");
+    app.update(key(KeyCode::Tab));
+    let screen = screen_text(&app, 160, 30);
+    assert!(screen.contains("(stale)"), "{screen}");
+}
