@@ -89,7 +89,10 @@ pub async fn read_until_complete(
         if Instant::now() >= deadline {
             let unread = wanted.into_iter().map(|wish| {
                 let error = faults.remove(&wish.read).unwrap_or_else(|| {
-                    AwsError::new(ErrorKind::Unreachable, "not read before the deadline")
+                    AwsError::new(
+                        ErrorKind::Unreachable,
+                        "not read before the deadline (--timeout)",
+                    )
                 });
                 Unread {
                     read: wish.read,
