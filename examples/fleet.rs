@@ -25,11 +25,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use counted::Counted;
-use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
-use ratatui::layout::Rect;
-use ratatui::{Terminal, TerminalOptions, Viewport};
 use tokio::sync::mpsc;
 
 use unstick::action::Action;
@@ -370,12 +367,7 @@ async fn watch_dashboard(
         identity,
         app.schedule.buckets(),
     );
-    let bytes = Counted::default();
-    let backend = CrosstermBackend::new(bytes.clone());
-    let options = TerminalOptions {
-        viewport: Viewport::Fixed(Rect::new(0, 0, 100, 30)),
-    };
-    let mut terminal = Terminal::with_options(backend, options).expect("a terminal");
+    let (mut terminal, bytes) = counted::terminal(100, 30);
     tui::spawn_ticker(sender.clone());
     let started = Instant::now();
     let mut complete_after = None;

@@ -5,6 +5,10 @@ use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
 /// Counts what is written to it; clones share the count.
 #[derive(Clone, Default)]
 pub struct Counted(Arc<AtomicUsize>);
@@ -24,4 +28,16 @@ impl Write for Counted {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// A `width`×`height` terminal that speaks to a real terminal's escape codes but only
+/// counts the bytes it would send; the count is returned beside it.
+pub fn terminal(width: u16, height: u16) -> (Terminal<CrosstermBackend<Counted>>, Counted) {
+    let bytes = Counted::default();
+    let options = TerminalOptions {
+        viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
+    };
+    let terminal = Terminal::with_options(CrosstermBackend::new(bytes.clone()), options)
+        .expect("a terminal in memory");
+    (terminal, bytes)
 }

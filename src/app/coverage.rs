@@ -3,7 +3,7 @@
 //! ever leave them, to mark them stale.
 
 use super::*;
-use crate::model::{MachineType, StatusFilter};
+use crate::model::MachineType;
 
 /// How much of one half of the picture has been read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,26 +51,16 @@ impl App {
             .machine_list()
             .iter()
             .filter(|m| m.machine_type == MachineType::Standard)
-            .map(|machine| self.machine_listed_at(&machine.state_machine_arn));
+            .map(|machine| self.model.sfn.listed_at(&machine.state_machine_arn));
         Coverage::of(ages, self.now)
-    }
-
-    /// When the lists that count for `machine` were read (the oldest of them).
-    fn machine_listed_at(&self, machine: &str) -> Option<Timestamp> {
-        let sfn = &self.model.sfn;
-        let busy = sfn.is_busy(machine);
-        sfn.lists
-            .range((machine.to_string(), StatusFilter::Any)..)
-            .take_while(|((m, _), _)| m == machine)
-            .filter(|((_, filter), _)| (*filter == StatusFilter::Any) != busy)
-            .filter_map(|(_, tracked)| tracked.loaded_at())
-            .min()
     }
 
     /// Whether the machine's executions on screen are older than the sweep should leave
     /// them.
     pub fn machine_is_stale(&self, machine: &str) -> bool {
-        self.machine_listed_at(machine)
+        self.model
+            .sfn
+            .listed_at(machine)
             .is_some_and(|at| self.now.duration_since(at) > self.stale_after())
     }
 

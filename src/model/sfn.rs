@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use jiff::Timestamp;
 use serde::Serialize;
 
 use super::execution::{
@@ -94,15 +95,29 @@ impl SfnModel {
             .contains(&(machine.to_string(), StatusFilter::Any))
     }
 
-    /// The lists that count: each machine's unfiltered one while it is quiet, its
-    /// status lists once it is busy.
+    /// Whether `machine`'s list by `filter` counts: its unfiltered one while it is
+    /// quiet, its status lists once it is busy.
+    fn counts(&self, machine: &str, filter: StatusFilter) -> bool {
+        (filter == StatusFilter::Any) != self.is_busy(machine)
+    }
+
+    /// The lists that count, of every machine.
     fn current_lists(&self) -> impl Iterator<Item = (StatusFilter, &Tracked<Vec<Execution>>)> {
         self.lists
             .iter()
-            .filter_map(|((machine, filter), tracked)| {
-                let busy = self.is_busy(machine);
-                ((*filter == StatusFilter::Any) != busy).then_some((*filter, tracked))
-            })
+            .filter(|((machine, filter), _)| self.counts(machine, *filter))
+            .map(|((_, filter), tracked)| (*filter, tracked))
+    }
+
+    /// When the lists that count for `machine` were read: the oldest of those read, none
+    /// when none was.
+    pub fn listed_at(&self, machine: &str) -> Option<Timestamp> {
+        self.lists
+            .range((machine.to_string(), StatusFilter::Any)..)
+            .take_while(|((m, _), _)| m == machine)
+            .filter(|((_, filter), _)| self.counts(machine, *filter))
+            .filter_map(|(_, tracked)| tracked.loaded_at())
+            .min()
     }
 
     /// Every execution listed under the given filters, newest knowledge first: a

@@ -65,7 +65,6 @@ pub async fn read_until_complete(
     let mut refused: Vec<Unread> = Vec::new();
     // The last passing fault of each read still being retried.
     let mut faults: HashMap<Read, AwsError> = HashMap::new();
-    let mut in_flight: HashSet<Read> = HashSet::new();
     // Until something answers, an unreachable endpoint is a final answer: there is
     // nothing to wait for.
     let mut alive = false;
@@ -80,7 +79,9 @@ pub async fn read_until_complete(
             done: done.len(),
             total: done.len() + wanted.len(),
         });
-        if wanted.is_empty() && in_flight.is_empty() {
+        // The schedule knows what is on its way: it marks each start, and the app tells
+        // it each reply.
+        if wanted.is_empty() && app.schedule.in_flight() == 0 {
             return Ended {
                 unread: Vec::new(),
                 refused,
@@ -105,7 +106,6 @@ pub async fn read_until_complete(
             };
         }
         for read in app.schedule.due(Timestamp::now(), &wanted) {
-            in_flight.insert(read.clone());
             let (clients, buckets, replies) = (clients.clone(), buckets.clone(), replies.clone());
             tokio::spawn(async move {
                 let result = fetch(&clients, &buckets, &read).await;
@@ -121,7 +121,6 @@ pub async fn read_until_complete(
             batch.push(reply);
         }
         for (read, result) in batch {
-            in_flight.remove(&read);
             match &result {
                 Ok(_) => {
                     alive = true;

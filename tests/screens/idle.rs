@@ -1,10 +1,7 @@
 //! Quiet on the wire: an idle dashboard sends only the cells that changed, and ages move
 //! in coarse steps, so a minute with nothing new costs a slow link a few hundred bytes.
 
-use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::KeyCode;
-use ratatui::layout::Rect;
-use ratatui::{Terminal, TerminalOptions, Viewport};
 use unstick::action::Action;
 use unstick::app::App;
 use unstick::tui::draw_if_changed;
@@ -14,17 +11,11 @@ use crate::common::*;
 
 #[path = "../../examples/common/counted.rs"]
 mod counted;
-use counted::Counted;
 
 /// Draws `app` once a second for a minute of ticks with no reply; returns the bytes sent
 /// after the first frame.
 fn idle_minute(app: &mut App) -> usize {
-    let bytes = Counted::default();
-    let options = TerminalOptions {
-        viewport: Viewport::Fixed(Rect::new(0, 0, 100, 30)),
-    };
-    let mut terminal =
-        Terminal::with_options(CrosstermBackend::new(bytes.clone()), options).expect("a terminal");
+    let (mut terminal, bytes) = counted::terminal(100, 30);
     let theme = Theme::new(true);
     let mut sent = None;
     draw_if_changed(&mut terminal, &mut sent, |frame| {
@@ -61,12 +52,7 @@ async fn an_idle_minute_sends_little_to_the_terminal() {
 async fn a_frame_with_nothing_new_sends_nothing() {
     let emulator = demo_emulator().await;
     let mut app = loaded_app(&emulator, false).await;
-    let bytes = Counted::default();
-    let options = TerminalOptions {
-        viewport: Viewport::Fixed(Rect::new(0, 0, 100, 30)),
-    };
-    let mut terminal =
-        Terminal::with_options(CrosstermBackend::new(bytes.clone()), options).unwrap();
+    let (mut terminal, bytes) = counted::terminal(100, 30);
     let theme = Theme::new(true);
     let mut sent = None;
     app.update(Action::Tick(t0()));
