@@ -3,10 +3,12 @@
 //! tests drive the real SDK clients, and any AWS client can be pointed at it.
 
 mod bucket;
+pub mod codebuild;
 pub mod codepipeline;
 pub mod faults;
 pub mod fleet;
 pub mod limits;
+pub mod logs;
 pub mod pages;
 mod query;
 pub mod quota;
@@ -66,6 +68,14 @@ impl Clock {
     pub fn now(&self) -> Timestamp {
         Timestamp::now() + self.offset
     }
+}
+
+/// A lock that a panicked holder did not spoil: the data it guards is kept consistent
+/// by every writer, so the emulator goes on serving.
+pub(crate) fn lock<T: ?Sized>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// AWS JSON protocols send timestamps as epoch seconds.

@@ -39,3 +39,15 @@ pub mod step_functions {
     pub const LIST_MAP_RUNS: (Rate, Rate) = (rate(100, 1.0), rate(100, 1.0));
     pub const DESCRIBE_MAP_RUN: (Rate, Rate) = (rate(200, 1.0), rate(200, 1.0));
 }
+
+/// CloudWatch Logs' published API rates (per account and region; the same everywhere).
+/// AWS states them as transactions per second; a bucket one second deep stands for that.
+pub mod logs {
+    use super::{Rate, rate};
+
+    pub const GET_LOG_EVENTS: Rate = rate(25, 25.0);
+    pub const FILTER_LOG_EVENTS: Rate = rate(5, 5.0);
+}
+
+/// CodeBuild's BatchGetBuilds (no published rate: the emulator meters it with the service).
+pub const BATCH_GET_BUILDS_IDS: usize = 100;

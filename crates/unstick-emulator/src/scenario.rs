@@ -81,6 +81,9 @@ pub struct ActionSpec {
     pub category: String,
     #[serde(default = "codebuild")]
     pub provider: String,
+    /// For CodeBuild actions: the project it builds (default `<pipeline>-<action>`, lower case).
+    #[serde(default)]
+    pub project: Option<String>,
 }
 
 fn build() -> String {
@@ -138,6 +141,11 @@ pub struct ActionRunSpec {
     pub url: Option<String>,
     #[serde(default)]
     pub percent_complete: Option<i32>,
+    /// What the action ran, when the provider names it: for StepFunctions the execution
+    /// ARN, in which `{region}` and `{account}` stand for the emulator's. CodeBuild
+    /// actions get a build of their own instead.
+    #[serde(default)]
+    pub external_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -4,7 +4,7 @@
 //! injected faults, latency, quotas, the operation's request shape, then its answer.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -21,6 +21,9 @@ use super::codepipeline::CodePipeline;
 use super::faults::{Fault, Faults};
 use super::sfn::StepFunctions;
 use super::{ApiError, Scenario, error_body, new_id};
+use crate::codebuild::{Builds, CodeBuild};
+use crate::lock;
+use crate::logs::{LogStore, Logs};
 use crate::pages::Pager;
 use crate::quota::{QuotaOptions, Quotas};
 use crate::service::{Call, Protocol, Service};
@@ -85,12 +88,6 @@ pub struct Served {
     pub throttled: bool,
 }
 
-fn lock<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 impl Emulator {
     pub fn addr(&self) -> SocketAddr {
         self.inner.addr
@@ -151,10 +148,26 @@ pub async fn start(
     let listener = TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;
     let start = options.scenario_time.unwrap_or_else(Timestamp::now);
+    // Pipelines start builds, and builds and Lambda functions write logs: the services
+    // that share what they made share these stores.
+    let logs = LogStore::shared();
+    let builds = Builds::shared(&scenario.account_id, &options.region, logs.clone());
     let services: Vec<Box<dyn Service>> = vec![
-        Box::new(CodePipeline::new(scenario, &options.region, start)),
-        Box::new(StepFunctions::new(scenario, &options.region, start)),
+        Box::new(CodePipeline::new(
+            scenario,
+            &options.region,
+            start,
+            builds.clone(),
+        )),
+        Box::new(StepFunctions::new(
+            scenario,
+            &options.region,
+            start,
+            logs.clone(),
+        )),
         Box::new(Sts::new(&scenario.account_id)),
+        Box::new(CodeBuild::new(builds)),
+        Box::new(Logs::new(logs)),
     ];
     let emulator = Emulator {
         inner: Arc::new(Inner {

@@ -30,6 +30,12 @@ pub enum Kind {
     },
     Flag,
     Structure(&'static [Member]),
+    /// A JSON array of `min..=max` items, each of `item`'s kind.
+    List {
+        min: usize,
+        max: usize,
+        item: &'static Kind,
+    },
 }
 
 /// A model pattern: its text, for the error message, and the check that stands for it.
@@ -182,6 +188,34 @@ fn check_value(
         }
         Kind::Structure(members) => {
             check_structure(value, members, &format!("{path}."), problems)?;
+        }
+        Kind::List { min, max, item } => {
+            let items = value.as_array().ok_or_else(|| wrong_type(path, "a list"))?;
+            let shown = format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(|item| item
+                        .as_str()
+                        .map_or_else(|| item.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            if items.len() < *min {
+                refuse(
+                    &shown,
+                    format!("Member must have length greater than or equal to {min}"),
+                );
+            }
+            if items.len() > *max {
+                refuse(
+                    &shown,
+                    format!("Member must have length less than or equal to {max}"),
+                );
+            }
+            for (index, value) in items.iter().enumerate() {
+                check_value(value, item, &format!("{path}.{}", index + 1), problems)?;
+            }
         }
     }
     Ok(())

@@ -202,6 +202,10 @@ def codepipeline():
                 problems.append(f"{name}: {code}: {error}")
             continue
         for stage in state["stageStates"]:
+            for action in stage.get("actionStates", []):
+                ran = action.get("latestExecution", {}).get("externalExecutionId", "")
+                if ran and not ran.startswith("arn:"):
+                    build_ids.append(ran)
             latest = stage.get("latestExecution", {})
             if latest.get("status") == "Failed":
                 failed_stages.append((name, stage["stageName"], latest["pipelineExecutionId"]))
@@ -307,6 +311,57 @@ def stepfunctions():
                 problems.append(f"RedriveExecution: undeclared {code}")
 
 
+build_ids = []  # what CodeBuild actions ran, from the pipelines' states
+
+
+def codebuild_and_logs():
+    cb = client("codebuild")
+    loose = client("codebuild", validate=False)
+    logs = client("logs")
+    if not build_ids:
+        problems.append("CodeBuild: no pipeline action names a build")
+        return
+    reply = cb.batch_get_builds(ids=build_ids + ["nosuch:00000000-0000-0000-0000-000000000000"])
+    if len(reply["buildsNotFound"]) != 1:
+        problems.append(f"BatchGetBuilds: buildsNotFound {reply['buildsNotFound']}")
+    expect_error({"ValidationException"}, loose.batch_get_builds, ids=[f"p:{n}" for n in range(101)])
+    streams = [b["logs"] for b in reply["builds"] if "streamName" in b.get("logs", {})]
+    if not streams:
+        problems.append("BatchGetBuilds: no build names its log stream")
+        return
+    where = {"logGroupName": streams[0]["groupName"], "logStreamName": streams[0]["streamName"]}
+    # The newest page first, then backwards until the same token comes back.
+    newest = logs.get_log_events(limit=50, **where)
+    lines = newest["events"]
+    token = newest["nextBackwardToken"]
+    while True:
+        page = logs.get_log_events(limit=50, nextToken=token, **where)
+        lines = page["events"] + lines
+        if page["nextBackwardToken"] == token:
+            break
+        token = page["nextBackwardToken"]
+    from_head = []
+    token = None
+    while True:
+        extra = {"nextToken": token} if token else {"startFromHead": True}
+        page = logs.get_log_events(limit=70, **extra, **where)
+        from_head += page["events"]
+        if page["nextForwardToken"] == token:
+            break
+        token = page["nextForwardToken"]
+    if [e["message"] for e in lines] != [e["message"] for e in from_head] or len(lines) < 100:
+        problems.append(f"GetLogEvents: {len(lines)} lines backwards, {len(from_head)} forwards")
+    expect_error({"ResourceNotFoundException"}, logs.get_log_events,
+                 logGroupName=where["logGroupName"], logStreamName="no-such-stream")
+    expect_error({"InvalidParameterException"}, logs.get_log_events, nextToken="made-up", **where)
+    found = everything("filter_log_events", logs, "events", 3,
+                       logGroupName="/aws/lambda/charge-card",
+                       filterPattern='"7d9c1f0e-2b3a-4c5d-8e9f-0a1b2c3d4e5f"')
+    if len(found) < 4 or not all("7d9c1f0e" in e["message"] for e in found):
+        problems.append(f"FilterLogEvents: {len(found)} lines of the failed invocation")
+    expect_error({"ResourceNotFoundException"}, logs.filter_log_events, logGroupName="/aws/lambda/nosuch")
+
+
 def sts():
     identity = client("sts").get_caller_identity()
     if not identity["Account"].isdigit():
@@ -327,6 +382,7 @@ def the_checks_can_fail():
 the_checks_can_fail()
 codepipeline()
 stepfunctions()
+codebuild_and_logs()
 sts()
 
 missing = {tuple(pair) for pair in CLAIMED} - answered

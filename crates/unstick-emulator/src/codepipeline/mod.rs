@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, HashSet};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
-use super::scenario::{PipelineSpec, Scenario, StageSpec};
-use super::{ApiError, epoch, required};
+use super::scenario::{ActionSpec, PipelineSpec, Scenario, StageSpec};
+use super::{ApiError, epoch, lock, required};
+use crate::codebuild::SharedBuilds;
 use crate::service::{Call, Operation, Protocol, Service};
 
 mod operations;
@@ -22,6 +23,8 @@ pub struct CodePipeline {
     region: String,
     retry_duration: SignedDuration,
     pipelines: Vec<Pipeline>,
+    /// Where CodeBuild actions start their builds.
+    builds: SharedBuilds,
 }
 
 #[derive(Debug)]
@@ -71,7 +74,24 @@ impl Service for CodePipeline {
 }
 
 impl CodePipeline {
-    pub fn new(scenario: &Scenario, region: &str, now: Timestamp) -> Self {
+    pub fn new(scenario: &Scenario, region: &str, now: Timestamp, builds: SharedBuilds) -> Self {
+        let account = &scenario.account_id;
+        // What an action ran: a build of its own for CodeBuild, else what the scenario says.
+        let external_id = |spec: &PipelineSpec, stage: &StageSpec, name: &str, run: &ActionRun| {
+            let declared = stage.actions.iter().find(|action| action.name == name)?;
+            match action_project(&spec.name, declared) {
+                Some(project) => {
+                    let end = if run.status == "InProgress" {
+                        now + SignedDuration::from_mins(2)
+                    } else {
+                        run.last_change
+                    };
+                    let failure = run.error.as_ref().map(|(_, message)| message.clone());
+                    Some(lock(&builds).start(&project, run.started, end, failure))
+                }
+                None => None,
+            }
+        };
         let pipelines = scenario
             .pipelines
             .iter()
@@ -93,7 +113,15 @@ impl CodePipeline {
                                 let actions = runs
                                     .iter()
                                     .map(|(name, run)| {
-                                        (name.clone(), action_run(run, default_minutes, now))
+                                        let mut action = action_run(run, default_minutes, now);
+                                        action.external_id =
+                                            external_id(spec, stage, name, &action).or_else(|| {
+                                                run.external_id.as_ref().map(|id| {
+                                                    id.replace("{region}", region)
+                                                        .replace("{account}", account)
+                                                })
+                                            });
+                                        (name.clone(), action)
                                     })
                                     .collect();
                                 Some((
@@ -144,6 +172,7 @@ impl CodePipeline {
             region: region.to_string(),
             retry_duration: SignedDuration::from_secs_f64(scenario.retry_seconds),
             pipelines,
+            builds,
         }
     }
 
@@ -403,6 +432,9 @@ impl CodePipeline {
                     if let Some(url) = &action.url {
                         result["externalExecutionUrl"] = json!(url);
                     }
+                    if let Some(id) = &action.external_id {
+                        result["externalExecutionId"] = json!(id);
+                    }
                     if let Some((code, message)) = &action.error {
                         result["errorDetails"] = json!({ "code": code, "message": message });
                     }
@@ -436,6 +468,9 @@ fn action_execution_json(run: &ActionRun) -> Value {
     if let Some(url) = &run.url {
         out["externalExecutionUrl"] = json!(url);
     }
+    if let Some(id) = &run.external_id {
+        out["externalExecutionId"] = json!(id);
+    }
     if let Some(percent) = run.percent {
         out["percentComplete"] = json!(percent);
     }
@@ -443,4 +478,14 @@ fn action_execution_json(run: &ActionRun) -> Value {
         out["errorDetails"] = json!({ "code": code, "message": message });
     }
     out
+}
+
+/// The project a CodeBuild action builds; None for other providers.
+fn action_project(pipeline: &str, action: &ActionSpec) -> Option<String> {
+    (action.provider == "CodeBuild").then(|| {
+        action
+            .project
+            .clone()
+            .unwrap_or_else(|| format!("{pipeline}-{}", action.name).to_lowercase())
+    })
 }

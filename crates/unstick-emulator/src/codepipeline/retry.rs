@@ -84,6 +84,7 @@ impl CodePipeline {
         // Accepted: play it out. Actions run in run-order groups, each taking
         // `retry_duration`; a group that fails ends the stage.
         let outcomes = pipeline.spec.retry_outcome.clone();
+        let builds = self.builds.clone();
         let later_stages: Vec<StageSpec> = pipeline.spec.stages[stage_index + 1..].to_vec();
         let transitions: HashSet<String> = pipeline.transitions.keys().cloned().collect();
         let pipeline = self
@@ -126,6 +127,16 @@ impl CodePipeline {
                     )
                 });
                 stage_failed |= error.is_some();
+                // A CodeBuild action starts a new build, with a new id and log.
+                let build = declared
+                    .actions
+                    .iter()
+                    .find(|action| &action.name == name)
+                    .and_then(|action| action_project(&pipeline_name, action))
+                    .map(|project| {
+                        let failure = error.as_ref().map(|(_, message)| message.clone());
+                        lock(&builds).start(&project, start, end, failure)
+                    });
                 match run.actions.get_mut(name).filter(|a| a.visible_from <= now) {
                     // A run already on screen keeps showing until its turn comes.
                     Some(existing) => {
@@ -134,11 +145,13 @@ impl CodePipeline {
                                 at: start,
                                 status: "InProgress".into(),
                                 error: None,
+                                external_id: build,
                             },
                             Change {
                                 at: end,
                                 status: outcome.into(),
                                 error,
+                                external_id: None,
                             },
                         ];
                         existing.settle(now);
@@ -146,7 +159,7 @@ impl CodePipeline {
                     None => {
                         run.actions.insert(
                             name.clone(),
-                            ActionRun::planned(start, end, outcome, error, None),
+                            ActionRun::planned(start, end, outcome, error, build),
                         );
                     }
                 }
@@ -166,9 +179,11 @@ impl CodePipeline {
                 let end = start + retry_duration;
                 let stage_run = exec.stages.entry(stage.name.clone()).or_default();
                 for action in &stage.actions {
+                    let build = action_project(&pipeline_name, action)
+                        .map(|project| lock(&builds).start(&project, start, end, None));
                     stage_run.actions.insert(
                         action.name.clone(),
-                        ActionRun::planned(start, end, "Succeeded", None, None),
+                        ActionRun::planned(start, end, "Succeeded", None, build),
                     );
                 }
                 start = end;

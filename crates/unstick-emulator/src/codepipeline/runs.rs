@@ -32,6 +32,8 @@ pub(super) struct ActionRun {
     pub(super) error: Option<(String, String)>,
     pub(super) url: Option<String>,
     pub(super) percent: Option<i32>,
+    /// What the action ran: a build id, an execution ARN.
+    pub(super) external_id: Option<String>,
     pub(super) started: Timestamp,
     pub(super) last_change: Timestamp,
     /// A run planned for later is invisible until then.
@@ -46,6 +48,8 @@ pub(super) struct Change {
     pub(super) at: Timestamp,
     pub(super) status: String,
     pub(super) error: Option<(String, String)>,
+    /// A new run of the action (a new build) when it starts again.
+    pub(super) external_id: Option<String>,
 }
 
 impl ActionRun {
@@ -60,6 +64,9 @@ impl ActionRun {
             self.percent = (change.status == "InProgress").then_some(0);
             self.status = change.status;
             self.error = change.error;
+            if change.external_id.is_some() {
+                self.external_id = change.external_id;
+            }
             self.last_change = change.at;
         }
     }
@@ -70,15 +77,16 @@ impl ActionRun {
         end: Timestamp,
         outcome: &str,
         error: Option<(String, String)>,
-        url: Option<String>,
+        external_id: Option<String>,
     ) -> Self {
         Self {
             id: new_id(),
             status: "InProgress".into(),
             summary: Some("Running".into()),
             error: None,
-            url,
+            url: None,
             percent: Some(0),
+            external_id,
             started: start,
             last_change: start,
             visible_from: start,
@@ -86,6 +94,7 @@ impl ActionRun {
                 at: end,
                 status: outcome.to_string(),
                 error,
+                external_id: None,
             }],
         }
     }
@@ -169,6 +178,7 @@ pub(super) fn action_run(spec: &ActionRunSpec, default_minutes: f64, now: Timest
             .map(|code| (code.clone(), spec.error_message.clone().unwrap_or_default())),
         url: spec.url.clone(),
         percent: spec.percent_complete,
+        external_id: None,
         started: changed - SignedDuration::from_secs(90),
         last_change: changed,
         visible_from: Timestamp::UNIX_EPOCH,

@@ -154,10 +154,19 @@ impl Recorder {
         )
     }
 
+    /// A Task's attempt: scheduled, then started. Every Task invokes a Lambda function
+    /// named after its state (`ChargeCard` → `charge-card`), as the Lambda integration
+    /// writes it: the function's ARN with its version.
     fn attempt(&mut self, name: &str, previous: i64) -> i64 {
         let mut scheduled = task_details(None);
-        scheduled["region"] = json!("us-east-1");
-        scheduled["parameters"] = json!("{\"FunctionName\":\"".to_string() + name + "\"}");
+        let (region, account) = self.region_and_account();
+        let function = format!(
+            "arn:aws:lambda:{region}:{account}:function:{}:$LATEST",
+            function_name(name)
+        );
+        scheduled["region"] = json!(region);
+        scheduled["parameters"] =
+            json!(json!({ "FunctionName": function, "Payload.$": "$" }).to_string());
         let scheduled = self.add(
             "TaskScheduled",
             previous,
@@ -168,6 +177,13 @@ impl Recorder {
             scheduled,
             Some(("taskStartedEventDetails", task_details(None))),
         )
+    }
+
+    fn region_and_account(&self) -> (String, String) {
+        let mut parts = self.arn_prefix.split(':').skip(3);
+        let region = parts.next().unwrap_or_default().to_string();
+        let account = parts.next().unwrap_or_default().to_string();
+        (region, account)
     }
 
     pub fn execution_started(&mut self) -> i64 {
@@ -435,6 +451,18 @@ fn task_details(error: Option<&ErrorSpec>) -> Value {
     if let Some(error) = error {
         out["error"] = json!(error.error);
         out["cause"] = json!(error.cause);
+    }
+    out
+}
+
+/// The Lambda function a Task state invokes: its name in kebab case.
+pub fn function_name(state: &str) -> String {
+    let mut out = String::new();
+    for (index, c) in state.chars().enumerate() {
+        if c.is_ascii_uppercase() && index > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
     }
     out
 }

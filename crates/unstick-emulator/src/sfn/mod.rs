@@ -4,6 +4,7 @@
 
 mod children;
 mod history;
+mod lambda_logs;
 mod operations;
 mod redrive;
 
@@ -15,6 +16,7 @@ use serde_json::{Value, json};
 use self::history::{Event, MapRunSeed, Recorder};
 use super::scenario::{Scenario, SfnRunSpec};
 use super::{ApiError, epoch, required};
+use crate::logs::SharedLogs;
 use crate::service::{Call, Operation, Protocol, Service, unanswered, with_next};
 
 #[derive(Debug)]
@@ -228,7 +230,7 @@ impl Service for StepFunctions {
 }
 
 impl StepFunctions {
-    pub fn new(scenario: &Scenario, region: &str, now: Timestamp) -> Self {
+    pub fn new(scenario: &Scenario, region: &str, now: Timestamp, logs: SharedLogs) -> Self {
         let account = scenario.account_id.clone();
         let prefix = format!("arn:aws:states:{region}:{account}");
         let mut machines = Vec::new();
@@ -236,7 +238,9 @@ impl StepFunctions {
         for spec in &scenario.state_machines {
             let arn = format!("{prefix}:stateMachine:{}", spec.name);
             for run in &spec.executions {
-                runs.push(build_run(&prefix, &spec.name, &arn, run, now));
+                let run = build_run(&prefix, &spec.name, &arn, run, now);
+                lambda_logs::write(&logs, &run.name, &run.events);
+                runs.push(run);
             }
             machines.push(Machine {
                 arn,

@@ -75,7 +75,9 @@ pub fn play_out(run: &mut Run, at: Timestamp, step: SignedDuration, outcome: &st
     };
     let previous = terminal.id;
     let count = run.redrive_count(Timestamp::MAX) + 1;
-    let mut recorder = Recorder::new("", &run.name);
+    // The execution's ARN begins with the prefix its events' ARNs use.
+    let prefix: Vec<&str> = run.arn.split(':').take(5).collect();
+    let mut recorder = Recorder::new(&prefix.join(":"), &run.name);
     recorder.events = std::mem::take(&mut run.events);
     let first = recorder.events.len();
     let mut last = recorder.add(
