@@ -15,6 +15,8 @@ pub enum Mode {
     Pipeline,
     Executions,
     Execution,
+    /// A full-screen log or history.
+    Reader,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +29,12 @@ pub enum Scope {
     /// The executions list and one execution.
     Redrive,
     Executions,
+    /// One execution.
+    Execution,
+    /// A full-screen log or history.
+    Reader,
+    /// Where something with a console link and an ARN is open.
+    Yank,
     Confirm,
 }
 
@@ -41,6 +49,10 @@ pub enum Key {
     Down,
     Home,
     End,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
 }
 
 pub struct Binding {
@@ -64,15 +76,31 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: &[Char('k'), Up], intent: Intent::Up, scope: Scope::Views, help: "move up", hint: None },
     Binding { keys: &[Char('g'), Home], intent: Intent::Top, scope: Scope::Views, help: "first row", hint: None },
     Binding { keys: &[Char('G'), End], intent: Intent::Bottom, scope: Scope::Views, help: "last row", hint: None },
+    Binding { keys: &[PageDown, Ctrl('d'), Char(' ')], intent: Intent::PageDown, scope: Scope::Reader, help: "a page down", hint: None },
+    Binding { keys: &[PageUp, Ctrl('u')], intent: Intent::PageUp, scope: Scope::Reader, help: "a page up", hint: None },
+    Binding { keys: &[Char('e')], intent: Intent::NextError, scope: Scope::Reader, help: "the next error line (the failure, in a history)", hint: Some("error") },
+    Binding { keys: &[Char('/')], intent: Intent::Filter, scope: Scope::Reader, help: "search as you type", hint: Some("search") },
+    Binding { keys: &[Char('n')], intent: Intent::NextMatch, scope: Scope::Reader, help: "the next match", hint: None },
+    Binding { keys: &[Char('N')], intent: Intent::PreviousMatch, scope: Scope::Reader, help: "the previous match", hint: None },
+    Binding { keys: &[Char('f')], intent: Intent::ToggleFollow, scope: Scope::Reader, help: "follow a running build's log as it grows", hint: Some("follow") },
     Binding { keys: &[Enter], intent: Intent::Open, scope: Scope::Lists, help: "open the pipeline or execution", hint: Some("open") },
     Binding { keys: &[Char('/')], intent: Intent::Filter, scope: Scope::Lists, help: "filter by name as you type", hint: Some("filter") },
     Binding { keys: &[Char('r')], intent: Intent::RetryFailed, scope: Scope::Pipeline, help: "retry the failed actions of the stage (FAILED_ACTIONS)", hint: Some("retry") },
     Binding { keys: &[Char('R')], intent: Intent::RetryAll, scope: Scope::Pipeline, help: "retry every action of the stage (ALL_ACTIONS)", hint: Some("retry all") },
+    Binding { keys: &[Left, Char('<')], intent: Intent::PreviousAction, scope: Scope::Pipeline, help: "choose the previous action of the stage", hint: None },
+    Binding { keys: &[Right, Char('>')], intent: Intent::NextAction, scope: Scope::Pipeline, help: "choose the next action of the stage", hint: None },
+    Binding { keys: &[Enter], intent: Intent::Open, scope: Scope::Pipeline, help: "open what the action ran: its build log, its Step Functions execution", hint: Some("open") },
+    Binding { keys: &[Char('l')], intent: Intent::OpenLog, scope: Scope::Pipeline, help: "the build log of the chosen CodeBuild action", hint: None },
     Binding { keys: &[Char('[')], intent: Intent::OlderExecution, scope: Scope::Pipeline, help: "look at an older execution", hint: Some("older") },
     Binding { keys: &[Char(']')], intent: Intent::NewerExecution, scope: Scope::Pipeline, help: "look at a newer execution, then the live state", hint: Some("newer") },
     Binding { keys: &[Char('r')], intent: Intent::Redrive, scope: Scope::Redrive, help: "redrive the execution (RedriveExecution)", hint: Some("redrive") },
+    Binding { keys: &[Char('h')], intent: Intent::OpenHistory, scope: Scope::Execution, help: "the whole history as a timeline", hint: Some("history") },
+    Binding { keys: &[Char('l')], intent: Intent::OpenLog, scope: Scope::Execution, help: "the log of the failed Lambda task", hint: Some("log") },
     Binding { keys: &[Char('m')], intent: Intent::ListMore, scope: Scope::Executions, help: "list more of the row's machine: 100, 250, 1,000", hint: None },
     Binding { keys: &[Char('a')], intent: Intent::ToggleRunning, scope: Scope::Executions, help: "also show running executions, and those a redrive fixed", hint: Some("running") },
+    Binding { keys: &[Char('y')], intent: Intent::CopyLink, scope: Scope::Yank, help: "copy the console link (to your own clipboard, also over SSH)", hint: Some("copy") },
+    Binding { keys: &[Char('Y')], intent: Intent::CopyArn, scope: Scope::Yank, help: "copy the ARN or id", hint: None },
+    Binding { keys: &[Char('E')], intent: Intent::CopyError, scope: Scope::Yank, help: "copy the error text", hint: None },
     Binding { keys: &[Esc], intent: Intent::Back, scope: Scope::Views, help: "go back; clear the filter", hint: None },
     Binding { keys: &[Tab], intent: Intent::SwitchView, scope: Scope::Views, help: "switch between Pipelines and Executions", hint: Some("switch") },
     Binding { keys: &[Ctrl('r')], intent: Intent::Refresh, scope: Scope::Views, help: "refresh now", hint: Some("refresh") },
@@ -85,14 +113,15 @@ impl Mode {
         match self {
             Mode::Confirm => &[Scope::Confirm],
             Mode::Pipelines => &[Scope::Lists, Scope::Views],
-            Mode::Pipeline => &[Scope::Pipeline, Scope::Views],
+            Mode::Pipeline => &[Scope::Pipeline, Scope::Yank, Scope::Views],
             Mode::Executions => &[
                 Scope::Lists,
                 Scope::Redrive,
                 Scope::Executions,
                 Scope::Views,
             ],
-            Mode::Execution => &[Scope::Redrive, Scope::Views],
+            Mode::Execution => &[Scope::Redrive, Scope::Execution, Scope::Yank, Scope::Views],
+            Mode::Reader => &[Scope::Reader, Scope::Yank, Scope::Views],
             Mode::Filter | Mode::Help => &[],
         }
     }
@@ -118,6 +147,10 @@ fn key_of(event: &KeyEvent) -> Option<Key> {
         KeyCode::Down => Down,
         KeyCode::Home => Home,
         KeyCode::End => End,
+        KeyCode::Left => Left,
+        KeyCode::Right => Right,
+        KeyCode::PageUp => PageUp,
+        KeyCode::PageDown => PageDown,
         _ => return None,
     })
 }
@@ -176,6 +209,10 @@ pub fn label(key: Key) -> String {
         Down => "↓".into(),
         Home => "Home".into(),
         End => "End".into(),
+        Left => "←".into(),
+        Right => "→".into(),
+        PageUp => "PgUp".into(),
+        PageDown => "PgDn".into(),
     }
 }
 
@@ -212,7 +249,12 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         ("Everywhere", section(&[Scope::Views])),
         ("Lists", section(&[Scope::Lists])),
         ("Pipeline", section(&[Scope::Pipeline])),
-        ("Executions", section(&[Scope::Redrive, Scope::Executions])),
+        (
+            "Executions",
+            section(&[Scope::Redrive, Scope::Executions, Scope::Execution]),
+        ),
+        ("Copy (pipeline, execution, log)", section(&[Scope::Yank])),
+        ("Log and history", section(&[Scope::Reader])),
         ("Confirmation dialog", section(&[Scope::Confirm])),
     ]
 }
@@ -293,6 +335,6 @@ mod tests {
     fn hints_come_from_the_table() {
         let hints = hints(Mode::Pipeline);
         assert!(hints.contains(&("r".to_string(), "retry")));
-        assert!(!hints.iter().any(|(_, hint)| *hint == "open"));
+        assert!(!hints.iter().any(|(_, hint)| *hint == "filter"));
     }
 }

@@ -50,6 +50,13 @@ pub const ACTION_RUNS: Cap = Cap {
     noun: "action runs",
 };
 
+/// One Lambda invocation's lines: FilterLogEvents may answer empty pages while it scans.
+pub const LOG_SEARCH: Cap = Cap {
+    items: 10_000,
+    pages: 20,
+    noun: "log lines",
+};
+
 pub const MAP_RUNS: Cap = Cap {
     items: 100,
     pages: 10,

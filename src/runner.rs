@@ -2,7 +2,9 @@
 //! Reads share a small pool of permits; writes are audited before they leave and after
 //! they are answered.
 
-use crate::action::{PipelineRead, PipelineReply, SfnRead, SfnReply};
+use crate::action::{
+    BuildRead, BuildReply, LogsRead, LogsReply, PipelineRead, PipelineReply, SfnRead, SfnReply,
+};
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -15,7 +17,7 @@ use crate::action::{
 };
 use crate::audit::{AuditLog, Audited, InFlight, Write};
 use crate::aws::{AwsError, Clients};
-use crate::model::{ExecutionHistory, Paged, RedriveReceipt, RetryReceipt};
+use crate::model::{ExecutionHistory, LogLines, LogSource, Paged, RedriveReceipt, RetryReceipt};
 use crate::paging;
 use crate::poller::Buckets;
 
@@ -87,6 +89,8 @@ impl Runner {
     pub fn run(&self, command: Command) {
         let runner = self.clone();
         match command {
+            // The terminal's to carry out, not AWS's: `tui::drive` writes it.
+            Command::Copy(_) => {}
             Command::Arm { dialog, after } => {
                 tokio::spawn(async move {
                     tokio::time::sleep(after).await;
@@ -242,7 +246,7 @@ pub async fn fetch(clients: &Clients, buckets: &Buckets, read: &Read) -> Result<
         Read::StepFunctions(SfnRead::DescribeExecution(arn)) => {
             Reply::StepFunctions(SfnReply::ExecutionDetail {
                 arn: arn.clone(),
-                detail: sfn.describe_execution(arn).await?,
+                detail: Box::new(sfn.describe_execution(arn).await?),
             })
         }
         Read::StepFunctions(SfnRead::ExecutionHistory(arn)) => {
@@ -253,7 +257,7 @@ pub async fn fetch(clients: &Clients, buckets: &Buckets, read: &Read) -> Result<
             paging::first_of_each(&mut events, |e| e.id);
             Reply::StepFunctions(SfnReply::ExecutionHistory {
                 arn: arn.clone(),
-                history: ExecutionHistory::from_events(&events.items, events.cut),
+                history: Box::new(ExecutionHistory::from_events(events.items, events.cut)),
             })
         }
         Read::StepFunctions(SfnRead::MapRuns(arn)) => {
@@ -273,6 +277,46 @@ pub async fn fetch(clients: &Clients, buckets: &Buckets, read: &Read) -> Result<
                     items: runs,
                     cut: listed.cut,
                 },
+            })
+        }
+        Read::CodeBuild(BuildRead::Build(id)) => Reply::CodeBuild(BuildReply::Build {
+            id: id.clone(),
+            build: Box::new(clients.builds.build(id).await?),
+        }),
+        Read::Logs(LogsRead::Lines(source)) => {
+            let lines = match source {
+                LogSource::Stream { group, stream } => {
+                    let page = clients.logs.newest(group, stream).await?;
+                    LogLines {
+                        lines: page.lines,
+                        earlier: page.earlier,
+                        cut: None,
+                    }
+                }
+                LogSource::Invocation {
+                    group,
+                    from_ms,
+                    to_ms,
+                    request_id,
+                } => {
+                    // The request id, quoted, is a phrase every line of the invocation has.
+                    let pattern = request_id.as_ref().map(|id| format!("\"{id}\""));
+                    let found = paging::every_page(buckets, quota, paging::LOG_SEARCH, |token| {
+                        clients
+                            .logs
+                            .search(group, *from_ms, *to_ms, pattern.as_deref(), token)
+                    })
+                    .await?;
+                    LogLines {
+                        lines: found.items,
+                        earlier: false,
+                        cut: found.cut,
+                    }
+                }
+            };
+            Reply::Logs(LogsReply::Lines {
+                source: source.clone(),
+                lines,
             })
         }
     })

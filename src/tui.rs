@@ -9,10 +9,10 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{self, Event};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-use crate::action::{Action, StopSignal};
+use crate::action::{Action, Command, StopSignal};
 use crate::app::App;
 use crate::runner::Runner;
-use crate::terminal;
+use crate::terminal::{self, Passthrough, osc};
 use crate::ui::{self, Theme};
 
 /// How long, on the way out, a write already sent may take to answer before it is
@@ -48,7 +48,7 @@ pub async fn run(
 
 /// The loop itself, on any backend: handles what arrives, runs the commands, and draws.
 /// `observe` sees the app after each batch (benchmarks).
-pub async fn drive<B: Backend>(
+pub async fn drive<B: Backend + Passthrough>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     theme: &Theme,
@@ -57,13 +57,20 @@ pub async fn drive<B: Backend>(
     mut observe: impl FnMut(&App),
 ) -> color_eyre::Result<()> {
     let mut sent = None;
+    let mut rows = 0;
     loop {
+        // The reader pages by the terminal's height: tell the app when it changes.
+        let height = terminal.size().map_or(24, |size| size.height);
+        if height != rows {
+            rows = height;
+            app.update(Action::Resize { rows });
+        }
         let dialog_whole =
             draw_if_changed(terminal, &mut sent, |frame| ui::render(app, theme, frame))
                 .map_err(|error| color_eyre::eyre::eyre!("cannot draw: {error}"))?;
         // Only a frame that reached the screen can show a dialog to a person.
         for command in app.update(Action::Drawn { dialog_whole }) {
-            runner.run(command);
+            carry_out(terminal, runner, command);
         }
         let Some(first) = inbox.recv().await else {
             return Ok(());
@@ -76,20 +83,36 @@ pub async fn drive<B: Backend>(
         let replies = batch.iter().any(|a| matches!(a, Action::Loaded { .. }));
         for action in batch {
             for command in app.update(action) {
-                runner.run(command);
+                carry_out(terminal, runner, command);
             }
         }
         // A reply frees a place in its lane: start what waits for it now, not at the
         // next tick.
         if replies {
             for command in app.update(Action::Tick(jiff::Timestamp::now())) {
-                runner.run(command);
+                carry_out(terminal, runner, command);
             }
         }
         observe(app);
         if app.should_quit {
             return Ok(());
         }
+    }
+}
+
+/// Runs a command: the terminal's own (the clipboard) here, the rest by the runner.
+fn carry_out<B: Backend + Passthrough>(
+    terminal: &mut Terminal<B>,
+    runner: &Runner,
+    command: Command,
+) {
+    match command {
+        Command::Copy(text) => {
+            let (sequence, _) = osc::clipboard(&text);
+            // A terminal that cannot take it ignores it; nothing is lost but the copy.
+            let _ = terminal.backend_mut().pass_through(&sequence);
+        }
+        command => runner.run(command),
     }
 }
 
@@ -128,7 +151,7 @@ fn spawn_input(actions: UnboundedSender<Action>) {
             let action = match event::read() {
                 Ok(Event::Key(key)) => Action::Key(key),
                 Ok(Event::Paste(text)) => Action::Paste(text),
-                Ok(Event::Resize(_, _)) => Action::Resize,
+                Ok(Event::Resize(_, rows)) => Action::Resize { rows },
                 Ok(_) => continue,
                 Err(_) => return,
             };

@@ -1,10 +1,14 @@
 //! The one vocabulary: what can happen (`Action`) and what the app asks for (`Command`).
 //! Each service's reads and replies live in its own file.
 
+mod codebuild;
 mod codepipeline;
+mod logs;
 mod sfn;
 
+pub use codebuild::{BuildRead, BuildReply};
 pub use codepipeline::{PipelineRead, PipelineReply};
+pub use logs::{LogsRead, LogsReply};
 pub use sfn::{SfnRead, SfnReply};
 
 use jiff::Timestamp;
@@ -68,6 +72,23 @@ pub enum Intent {
     ListMore,
     Confirm,
     Cancel,
+    /// Choose another action of the selected stage.
+    PreviousAction,
+    NextAction,
+    /// The chosen CodeBuild action's build log, or the failed Lambda task's log.
+    OpenLog,
+    /// The execution's whole history as a timeline.
+    OpenHistory,
+    PageUp,
+    PageDown,
+    NextMatch,
+    PreviousMatch,
+    NextError,
+    ToggleFollow,
+    /// Copy to the person's own clipboard (OSC 52): the console link, the ARN or id, the error.
+    CopyLink,
+    CopyArn,
+    CopyError,
 }
 
 /// Editing the filter line while `/` is active.
@@ -89,8 +110,10 @@ pub enum Action {
     Filter(FilterEdit),
     /// The clock moved: refresh "ago" labels and start reads that are due.
     Tick(Timestamp),
-    /// The terminal changed size; the next frame adapts.
-    Resize,
+    /// The terminal changed size (it has `rows` rows); the next frame adapts.
+    Resize {
+        rows: u16,
+    },
     /// A frame reached the screen. `dialog_whole`: the open dialog, if any, was drawn
     /// with every line of its target (a tiny terminal cannot show it).
     Drawn {
@@ -148,6 +171,8 @@ pub enum Read {
     CallerIdentity,
     CodePipeline(PipelineRead),
     StepFunctions(SfnRead),
+    CodeBuild(BuildRead),
+    Logs(LogsRead),
 }
 
 /// How many executions of one status a machine's list shows: the first by default, each
@@ -170,10 +195,16 @@ pub enum Quota {
     ExecutionHistory,
     /// ListMapRuns and DescribeMapRun (1 per second each).
     MapRuns,
+    /// BatchGetBuilds (CodeBuild publishes no rate).
+    CodeBuild,
+    /// CloudWatch Logs: 25 per second per account and region.
+    GetLogEvents,
+    /// CloudWatch Logs: 5 per second per account and region.
+    FilterLogEvents,
 }
 
 impl Quota {
-    pub const ALL: [Quota; 7] = [
+    pub const ALL: [Quota; 10] = [
         Quota::Sts,
         Quota::CodePipeline,
         Quota::ListStateMachines,
@@ -181,6 +212,9 @@ impl Quota {
         Quota::DescribeExecution,
         Quota::ExecutionHistory,
         Quota::MapRuns,
+        Quota::CodeBuild,
+        Quota::GetLogEvents,
+        Quota::FilterLogEvents,
     ];
 
     /// The API (or service) as AWS names it.
@@ -193,6 +227,9 @@ impl Quota {
             Quota::DescribeExecution => "DescribeExecution",
             Quota::ExecutionHistory => "GetExecutionHistory",
             Quota::MapRuns => "ListMapRuns",
+            Quota::CodeBuild => "BatchGetBuilds",
+            Quota::GetLogEvents => "GetLogEvents",
+            Quota::FilterLogEvents => "FilterLogEvents",
         }
     }
 }
@@ -204,6 +241,8 @@ impl Read {
             Read::CallerIdentity => "Account".into(),
             Read::CodePipeline(read) => read.describe(),
             Read::StepFunctions(read) => read.describe(),
+            Read::CodeBuild(read) => read.describe(),
+            Read::Logs(read) => read.describe(),
         }
     }
 
@@ -213,6 +252,8 @@ impl Read {
             Read::CallerIdentity => ("GetCallerIdentity", None),
             Read::CodePipeline(read) => read.operation(),
             Read::StepFunctions(read) => read.operation(),
+            Read::CodeBuild(read) => read.operation(),
+            Read::Logs(read) => read.operation(),
         }
     }
 
@@ -221,6 +262,8 @@ impl Read {
             Read::CallerIdentity => Quota::Sts,
             Read::CodePipeline(_) => Quota::CodePipeline,
             Read::StepFunctions(read) => read.quota(),
+            Read::CodeBuild(read) => read.quota(),
+            Read::Logs(read) => read.quota(),
         }
     }
 }
@@ -232,6 +275,8 @@ pub enum Reply {
     Identity(CallerIdentity),
     CodePipeline(PipelineReply),
     StepFunctions(SfnReply),
+    CodeBuild(BuildReply),
+    Logs(LogsReply),
 }
 
 impl Reply {
@@ -241,6 +286,8 @@ impl Reply {
             Reply::Identity(_) => Read::CallerIdentity,
             Reply::CodePipeline(reply) => Read::CodePipeline(reply.read()),
             Reply::StepFunctions(reply) => Read::StepFunctions(reply.read()),
+            Reply::CodeBuild(reply) => Read::CodeBuild(reply.read()),
+            Reply::Logs(reply) => Read::Logs(reply.read()),
         }
     }
 
@@ -250,6 +297,8 @@ impl Reply {
             Reply::Identity(_) => None,
             Reply::CodePipeline(reply) => reply.cut(),
             Reply::StepFunctions(reply) => reply.cut(),
+            Reply::CodeBuild(_) => None,
+            Reply::Logs(reply) => reply.cut(),
         }
     }
 }
@@ -293,4 +342,6 @@ pub enum Command {
     },
     /// Sent exactly once per confirmation; the runner audits it before it leaves.
     Send(Write),
+    /// Put text on the clipboard of the person's own machine, through the terminal.
+    Copy(String),
 }

@@ -66,11 +66,12 @@ pub enum SfnReply {
     },
     ExecutionDetail {
         arn: String,
-        detail: ExecutionDetail,
+        detail: Box<ExecutionDetail>,
     },
+    /// Boxed: a history with its failure is large next to the other replies.
     ExecutionHistory {
         arn: String,
-        history: ExecutionHistory,
+        history: Box<ExecutionHistory>,
     },
     MapRuns {
         arn: String,

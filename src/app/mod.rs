@@ -28,18 +28,23 @@ mod navigation;
 mod picture;
 mod pipeline_replies;
 mod polling;
+mod reader;
 mod redrive;
 mod replies;
 mod retry;
 mod sfn_replies;
 mod watch;
+mod why;
+mod why_replies;
 
 pub use coverage::Coverage;
 pub use picture::Depth;
 
 pub use confirm::{ARM_AFTER, Confirm, OnConfirm, Seen};
 pub use executions::ExecutionRow;
+pub use reader::{Reader, Reading};
 pub use watch::{RedriveTracking, RetryTracking, Watch};
+pub use why::{CopyTargets, Ran};
 
 /// Fixed for the life of the process.
 #[derive(Debug, Clone, Default)]
@@ -87,6 +92,12 @@ pub struct Ui {
     pub help_scroll: u16,
     pub help: bool,
     pub status: Option<StatusLine>,
+    /// A log or a history, full screen over the view.
+    pub reader: Option<Reader>,
+    /// Where Esc returns from an execution reached from a pipeline action.
+    pub return_to: Option<View>,
+    /// The terminal's height, for paging.
+    pub screen_rows: u16,
 }
 
 /// Where the person is in the CodePipeline half: the list and one pipeline.
@@ -103,6 +114,8 @@ pub struct PipelinesUi {
     pub chosen_stage: Option<String>,
     /// An older execution being looked at in the pipeline view; None: the live state.
     pub execution: Option<String>,
+    /// The action of the selected stage chosen with ←/→, by name.
+    pub chosen_action: Option<String>,
 }
 
 /// Where the person is in the Step Functions half: the list and one execution.
@@ -161,6 +174,9 @@ impl App {
                 help_scroll: 0,
                 help: false,
                 status: None,
+                reader: None,
+                return_to: None,
+                screen_rows: 24,
             },
             confirm: None,
             settings,
@@ -180,8 +196,10 @@ impl App {
             Mode::Confirm
         } else if self.ui.help {
             Mode::Help
-        } else if self.ui.filtering {
+        } else if self.ui.filtering || self.ui.reader.as_ref().is_some_and(|r| r.searching) {
             Mode::Filter
+        } else if self.ui.reader.is_some() {
+            Mode::Reader
         } else {
             match self.ui.view {
                 View::Pipelines => Mode::Pipelines,
@@ -207,7 +225,11 @@ impl App {
                 self.now = now;
                 self.poll()
             }
-            Action::Resize => Vec::new(),
+            Action::Resize { rows } => {
+                self.ui.screen_rows = rows;
+                self.refresh_reader();
+                Vec::new()
+            }
             Action::Drawn { dialog_whole } => self.on_drawn(dialog_whole),
             Action::Arm(id) => {
                 self.on_arm(id);
@@ -283,8 +305,10 @@ impl App {
                 Vec::new()
             }
             Intent::Back => {
-                self.back();
-                Vec::new()
+                if self.ui.help || !self.back_from_why() {
+                    self.back();
+                }
+                self.poll()
             }
             Intent::Up if self.ui.help => {
                 self.ui.help_scroll = self.ui.help_scroll.saturating_sub(1);
@@ -294,23 +318,39 @@ impl App {
                 self.ui.help_scroll = (self.ui.help_scroll + 1).min(40);
                 Vec::new()
             }
-            Intent::Up => {
-                self.move_selection(-1);
+            Intent::Up
+            | Intent::Down
+            | Intent::Top
+            | Intent::Bottom
+            | Intent::PageUp
+            | Intent::PageDown
+                if self.ui.reader.is_some() =>
+            {
+                let page = self.reader_page() as isize;
+                self.move_reader(match intent {
+                    Intent::Up => -1,
+                    Intent::Down => 1,
+                    Intent::PageUp => -page,
+                    Intent::PageDown => page,
+                    Intent::Top => isize::MIN / 2,
+                    _ => isize::MAX / 2,
+                });
                 Vec::new()
             }
-            Intent::Down => {
-                self.move_selection(1);
-                Vec::new()
+            Intent::Up | Intent::Down | Intent::Top | Intent::Bottom => {
+                self.move_selection(match intent {
+                    Intent::Up => -1,
+                    Intent::Down => 1,
+                    Intent::Top => isize::MIN / 2,
+                    _ => isize::MAX / 2,
+                });
+                // Another stage: its own first failed action until the person chooses.
+                self.ui.pipelines.chosen_action = None;
+                self.poll()
             }
-            Intent::Top => {
-                self.move_selection(isize::MIN / 2);
-                Vec::new()
-            }
-            Intent::Bottom => {
-                self.move_selection(isize::MAX / 2);
-                Vec::new()
-            }
+            Intent::PageUp | Intent::PageDown => Vec::new(),
             Intent::Open => match &self.ui.view {
+                View::Pipeline(_) => self.open_action(),
                 View::Executions => match self.selected_execution_arn() {
                     Some(arn) => self.open_execution(arn),
                     None => Vec::new(),
@@ -328,7 +368,14 @@ impl App {
                 self.poll()
             }
             Intent::Filter => {
-                self.ui.filtering = true;
+                match self.ui.reader.as_mut() {
+                    Some(reader) => {
+                        reader.searching = true;
+                        reader.search.clear();
+                        reader.matches.clear();
+                    }
+                    None => self.ui.filtering = true,
+                }
                 Vec::new()
             }
             Intent::Refresh => {
@@ -352,6 +399,35 @@ impl App {
                 self.poll()
             }
             Intent::ListMore => self.list_more(),
+            Intent::PreviousAction => {
+                self.step_action(-1);
+                self.poll()
+            }
+            Intent::NextAction => {
+                self.step_action(1);
+                self.poll()
+            }
+            Intent::OpenLog => self.open_log(),
+            Intent::OpenHistory => self.open_history(),
+            Intent::NextMatch => {
+                self.step_match(true);
+                Vec::new()
+            }
+            Intent::PreviousMatch => {
+                self.step_match(false);
+                Vec::new()
+            }
+            Intent::NextError => {
+                self.next_error();
+                Vec::new()
+            }
+            Intent::ToggleFollow => {
+                self.toggle_follow();
+                self.poll()
+            }
+            Intent::CopyLink => self.copy(|t| (t.link, "console link")),
+            Intent::CopyArn => self.copy(|t| (t.arn, "ARN or id")),
+            Intent::CopyError => self.copy(|t| (t.error, "error text")),
         }
     }
 }

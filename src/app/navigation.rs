@@ -21,6 +21,21 @@ impl App {
     }
 
     pub(super) fn on_filter(&mut self, edit: FilterEdit) {
+        if let Some(reader) = self.ui.reader.as_mut().filter(|r| r.searching) {
+            match edit {
+                FilterEdit::Insert(c) => reader.search.push(c),
+                FilterEdit::Backspace => {
+                    reader.search.pop();
+                }
+                FilterEdit::Accept => reader.searching = false,
+                FilterEdit::Clear => {
+                    reader.searching = false;
+                    reader.search.clear();
+                }
+            }
+            self.search_reader();
+            return;
+        }
         match edit {
             FilterEdit::Insert(c) => self.ui.filter.push(c),
             FilterEdit::Backspace => {

@@ -1,8 +1,10 @@
 //! What to read and how often: the wish list handed to the scheduler every tick.
 
+use super::reader::Reading;
+use super::why::Ran;
 use super::*;
-use crate::action::{PipelineRead, SfnRead};
-use crate::model::{Execution, ExecutionStatus};
+use crate::action::{BuildRead, LogsRead, PipelineRead, SfnRead};
+use crate::model::{ActionStatus, Execution, ExecutionStatus};
 
 /// How many executions, from the top of the list, are described (error, redrive status)
 /// without being opened: about what a tall terminal shows.
@@ -20,6 +22,74 @@ impl App {
         let mut wanted = vec![Wish::urgent(Read::CallerIdentity, ONCE)];
         wanted.extend(self.pipeline_reads());
         wanted.extend(self.execution_reads());
+        wanted.extend(self.why_reads());
+        wanted
+    }
+
+    /// The builds and logs on screen now, for readers that read in rounds (screenshots,
+    /// tests): what the dashboard would read next for them.
+    pub fn why_reads_now(&self) -> Vec<Read> {
+        self.why_reads().into_iter().map(|wish| wish.read).collect()
+    }
+
+    /// Builds and logs: only what is on screen (the chosen action's build and its log's
+    /// tail in the pipeline view, the log or history open in the reader), never swept.
+    /// A running build is read every few seconds; an ended one once, plus once more for
+    /// the lines it wrote as it ended.
+    fn why_reads(&self) -> Vec<Wish> {
+        let every = &self.schedule.intervals;
+        let mut wanted = Vec::new();
+        let mut build = None;
+        if let Some(reader) = &self.ui.reader {
+            match &reader.reading {
+                Reading::BuildLog { build: id } => build = Some(id.clone()),
+                Reading::LambdaLog { source, .. } => wanted.push(Wish::urgent(
+                    Read::Logs(LogsRead::Lines(source.clone())),
+                    ONCE,
+                )),
+                Reading::History { .. } => {}
+            }
+        } else if self.open_pipeline().is_some() {
+            let on_screen = self.chosen_action().is_some_and(|a| {
+                matches!(
+                    a.status,
+                    Some(ActionStatus::Failed | ActionStatus::InProgress)
+                )
+            });
+            if let (true, Some(Ran::Build(id))) = (on_screen, self.chosen_ran()) {
+                build = Some(id);
+            }
+        }
+        let Some(id) = build else {
+            return wanted;
+        };
+        let read = self.model.codebuild.build(&id);
+        let running = read.is_none_or(|b| b.running());
+        let build_every = if running { every.following } else { ONCE };
+        wanted.push(Wish::urgent(
+            Read::CodeBuild(BuildRead::Build(id.clone())),
+            build_every,
+        ));
+        if let Some(source) = self.build_log_source(&id) {
+            let log_read = self
+                .model
+                .logs
+                .logs
+                .get(&source)
+                .and_then(|t| t.loaded_at());
+            let ended_after_read = read
+                .and_then(|b| b.end)
+                .zip(log_read)
+                .is_some_and(|(end, at)| at < end + SignedDuration::from_secs(5));
+            let log_every = if running {
+                every.following
+            } else if ended_after_read {
+                SOON
+            } else {
+                ONCE
+            };
+            wanted.push(Wish::urgent(Read::Logs(LogsRead::Lines(source)), log_every));
+        }
         wanted
     }
 

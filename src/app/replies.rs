@@ -29,10 +29,13 @@ impl App {
             }
             Loaded::Answered(Reply::CodePipeline(reply)) => self.fold_pipeline_reply(reply, at),
             Loaded::Answered(Reply::StepFunctions(reply)) => self.fold_sfn_reply(reply, at),
+            Loaded::Answered(Reply::CodeBuild(reply)) => self.fold_build_reply(reply, at),
+            Loaded::Answered(Reply::Logs(reply)) => self.fold_logs_reply(reply, at),
             Loaded::Failed(Unread { read, error }) => self.record_failure(read, at, error),
         }
-        // An open dialog must still be true to the newest data.
+        // An open dialog must still be true to the newest data, and so must a reader.
         self.recheck_dialog();
+        self.refresh_reader();
         Vec::new()
     }
 
@@ -64,6 +67,8 @@ impl App {
             }
             Read::CodePipeline(read) => self.pipeline_read_failed(read, at, &error),
             Read::StepFunctions(read) => self.sfn_read_failed(read, at, &error),
+            Read::CodeBuild(read) => self.build_read_failed(read, at, &error),
+            Read::Logs(read) => self.logs_read_failed(read, at, &error),
         }
     }
 }

@@ -26,11 +26,11 @@ impl App {
                 slot(&mut self.model.sfn.lists, key).succeed(executions, at);
             }
             SfnReply::ExecutionDetail { arn, detail } => {
-                slot(&mut self.model.sfn.details, arn.clone()).succeed(detail, at);
+                slot(&mut self.model.sfn.details, arn.clone()).succeed(*detail, at);
                 self.check_follow_execution(&arn);
             }
             SfnReply::ExecutionHistory { arn, history } => {
-                slot(&mut self.model.sfn.histories, arn).succeed(history, at);
+                slot(&mut self.model.sfn.histories, arn).succeed(*history, at);
             }
             SfnReply::MapRuns { arn, runs } => {
                 slot(&mut self.model.sfn.map_runs, arn).succeed(runs.items, at);

@@ -265,6 +265,7 @@ fn action_state(a: &sdk::ActionState) -> ActionState {
         external_execution_url: run
             .and_then(|r| r.external_execution_url())
             .map(str::to_string),
+        external_execution_id: run.and_then(|r| r.external_execution_id()).map(bounded),
         error: run.and_then(|r| r.error_details()).map(error_details),
         percent_complete: run.and_then(|r| r.percent_complete()),
     }
@@ -323,6 +324,7 @@ fn action_run(detail: &sdk::ActionExecutionDetail) -> ActionRun {
         external_execution_url: result
             .and_then(|r| r.external_execution_url())
             .map(str::to_string),
+        external_execution_id: result.and_then(|r| r.external_execution_id()).map(bounded),
         summary: bounded_opt(result.and_then(|r| r.external_execution_summary())),
     }
 }

@@ -295,6 +295,13 @@ pub fn from_code(
             (ErrorKind::NotFound, with_detail("state machine not found"))
         }
         Some("ResourceNotFound") => (ErrorKind::NotFound, with_detail("not found")),
+        // CloudWatch Logs: a group or stream that does not exist (yet: a build's stream
+        // appears only once the build was provisioned).
+        Some("ResourceNotFoundException") => (ErrorKind::NotFound, with_detail("not found")),
+        Some("InvalidParameterException") => (
+            ErrorKind::Validation,
+            with_detail("AWS rejected the request (InvalidParameterException)"),
+        ),
         Some("StateMachineTypeNotSupported") => (
             ErrorKind::Validation,
             "not supported for EXPRESS state machines (StateMachineTypeNotSupported)".to_string(),

@@ -1,7 +1,9 @@
 //! The only place that knows the AWS SDK. Everything above speaks domain types and `AwsError`.
 
+pub mod codebuild;
 pub mod codepipeline;
 pub mod error;
+pub mod logs;
 pub mod sfn;
 pub mod sts;
 
@@ -15,8 +17,10 @@ use aws_sdk_codepipeline::config::Credentials;
 use aws_smithy_http_client::tls;
 use aws_types::os_shim_internal::{Env, Fs};
 
+pub use codebuild::BuildClient;
 pub use codepipeline::PipelineClient;
 pub use error::{AwsError, ErrorKind};
+pub use logs::LogsClient;
 pub use sfn::SfnClient;
 pub use sts::StsClient;
 
@@ -53,6 +57,8 @@ pub struct Clients {
     pub pipelines: PipelineClient,
     pub sfn: SfnClient,
     pub sts: StsClient,
+    pub builds: BuildClient,
+    pub logs: LogsClient,
 }
 
 impl Clients {
@@ -61,6 +67,8 @@ impl Clients {
             pipelines: PipelineClient::new(config),
             sfn: SfnClient::new(config),
             sts: StsClient::new(config),
+            builds: BuildClient::new(config),
+            logs: LogsClient::new(config),
         }
     }
 }

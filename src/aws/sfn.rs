@@ -9,7 +9,7 @@ use super::Page;
 use super::error::{AwsError, from_sdk};
 use super::timestamp;
 use crate::model::RedriveReceipt;
-use crate::model::text::bounded_opt;
+use crate::model::text::{bounded, bounded_opt};
 use crate::model::{
     Execution, ExecutionDetail, ExecutionStatus, HistoryEvent, ItemCounts, MachineType, MapRun,
     RedriveStatus, StateMachine, StatusFilter,
@@ -290,5 +290,22 @@ fn history_event(e: &sdk::HistoryEvent) -> HistoryEvent {
             .map_run_started_event_details()
             .and_then(|d| d.map_run_arn())
             .map(str::to_string),
+        function: lambda_function(e),
     }
+}
+
+/// The Lambda function a task attempt invokes: `FunctionName` in a Lambda TaskScheduled's
+/// parameters (a JSON text), or a LambdaFunctionScheduled's resource (its ARN).
+fn lambda_function(e: &sdk::HistoryEvent) -> Option<String> {
+    if let Some(scheduled) = e.lambda_function_scheduled_event_details() {
+        return Some(bounded(scheduled.resource()));
+    }
+    let scheduled = e
+        .task_scheduled_event_details()
+        .filter(|d| d.resource_type() == "lambda")?;
+    let parameters: serde_json::Value = serde_json::from_str(scheduled.parameters()).ok()?;
+    parameters
+        .get("FunctionName")
+        .and_then(serde_json::Value::as_str)
+        .map(bounded)
 }

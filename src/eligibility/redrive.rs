@@ -501,6 +501,8 @@ mod tests {
             ],
             caught_from: None,
             map_run_arn: None,
+            failure_event_id: None,
+            lambda: None,
         };
         let mut input = input(&execution, None);
         input.failure = Some(&failure);

@@ -289,6 +289,7 @@ mod tests {
             summary: None,
             last_status_change: None,
             external_execution_url: None,
+            external_execution_id: None,
             error: None,
             percent_complete: None,
         }

@@ -80,6 +80,8 @@ pub struct HistoryEvent {
     pub iteration: Option<(String, i32)>,
     /// For `MapRunStarted`.
     pub map_run_arn: Option<String>,
+    /// For `TaskScheduled` of a Lambda task and `LambdaFunctionScheduled`: the function.
+    pub function: Option<String>,
 }
 
 /// A Distributed Map run (`DescribeMapRun`).

@@ -33,6 +33,22 @@ pub struct Failure {
     pub caught_from: Option<CaughtFrom>,
     /// The Distributed Map run that failed, when it was one.
     pub map_run_arn: Option<String>,
+    /// The id of that failure event, to find it in the whole history.
+    pub failure_event_id: Option<i64>,
+    /// The Lambda function the failed attempt invoked, and when, to find its log.
+    pub lambda: Option<LambdaCall>,
+}
+
+/// A Task's attempt at a Lambda function, as the history tells it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LambdaCall {
+    /// The function's name, as its log group is named after it.
+    pub function: String,
+    pub scheduled_at: Option<jiff::Timestamp>,
+    pub failed_at: Option<jiff::Timestamp>,
+    /// From the cause, when the function's own error carries it.
+    pub request_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -94,6 +110,8 @@ pub fn find_failure(events: &[HistoryEvent]) -> Option<Failure> {
         path: Vec::new(),
         caught_from: None,
         map_run_arn: None,
+        failure_event_id: None,
+        lambda: None,
     };
     let Some(found) = ended_in(&scopes, 0) else {
         return Some(failure);
@@ -105,6 +123,8 @@ pub fn find_failure(events: &[HistoryEvent]) -> Option<Failure> {
     // The last attempt of a retried task is the one that counted.
     if let Some(detail) = visit.failures.last().map(|i| &events[*i]) {
         failure.failure_event = Some(detail.kind.clone());
+        failure.failure_event_id = Some(detail.id);
+        failure.lambda = lambda_call(events, detail);
         if failure.error.is_none() {
             failure.error = detail.error.clone();
         }
@@ -117,6 +137,26 @@ pub fn find_failure(events: &[HistoryEvent]) -> Option<Failure> {
     }
     failure.caught_from = caught_from(&scopes, events, found.visit);
     Some(failure)
+}
+
+/// The Lambda function behind a failed attempt: back from the failure to the event that
+/// scheduled it (`TaskScheduled` with a Lambda resource, or `LambdaFunctionScheduled`).
+fn lambda_call(events: &[HistoryEvent], failed: &HistoryEvent) -> Option<LambdaCall> {
+    let by_id = |id: Option<i64>| id.and_then(|id| events.iter().find(|e| e.id == id));
+    let mut current = by_id(failed.previous_event_id);
+    for _ in 0..3 {
+        let event = current?;
+        if let Some(function) = &event.function {
+            return Some(LambdaCall {
+                function: super::logs::lambda_function_name(function)?,
+                scheduled_at: event.timestamp,
+                failed_at: failed.timestamp,
+                request_id: failed.cause.as_deref().and_then(super::logs::request_id),
+            });
+        }
+        current = by_id(event.previous_event_id);
+    }
+    None
 }
 
 /// Where the run ended within `scope`: among the states still open there, the one that
@@ -238,6 +278,7 @@ mod tests {
                 cause: error.map(|e| format!("cause of {e}")),
                 iteration: None,
                 map_run_arn: None,
+                function: None,
             });
             id
         }

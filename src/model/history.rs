@@ -19,6 +19,7 @@ pub struct ActionRun {
     pub last_update_time: Option<Timestamp>,
     pub error: Option<ErrorDetails>,
     pub external_execution_url: Option<String>,
+    pub external_execution_id: Option<String>,
     pub summary: Option<String>,
 }
 
@@ -53,6 +54,8 @@ pub fn stages_of_execution(
                         last_status_change: latest.and_then(|run| run.last_update_time),
                         external_execution_url: latest
                             .and_then(|run| run.external_execution_url.clone()),
+                        external_execution_id: latest
+                            .and_then(|run| run.external_execution_id.clone()),
                         error: latest.and_then(|run| run.error.clone()),
                         percent_complete: None,
                     }
@@ -136,6 +139,7 @@ mod tests {
             last_update_time: Some(Timestamp::from_second(1_800_000_000 + secs).unwrap()),
             error: None,
             external_execution_url: None,
+            external_execution_id: None,
             summary: None,
         }
     }

@@ -137,6 +137,7 @@ mod tests {
                     summary: None,
                     last_status_change: None,
                     external_execution_url: None,
+                    external_execution_id: None,
                     error: code.map(|code| ErrorDetails {
                         code: code.into(),
                         message: "boom".into(),

@@ -70,6 +70,8 @@ pub struct ActionState {
     pub summary: Option<String>,
     pub last_status_change: Option<Timestamp>,
     pub external_execution_url: Option<String>,
+    /// What the action ran: a CodeBuild build id, a Step Functions execution ARN…
+    pub external_execution_id: Option<String>,
     pub error: Option<ErrorDetails>,
     pub percent_complete: Option<i32>,
 }

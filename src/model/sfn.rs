@@ -24,10 +24,13 @@ pub struct ExecutionHistory {
     pub ended: bool,
     /// Why the history was not read to its end, when it was not (see `paging`).
     pub cut: Option<String>,
+    /// Every event, for the timeline; shared, as replies are cloned on their way.
+    #[serde(skip)]
+    pub events: std::sync::Arc<Vec<HistoryEvent>>,
 }
 
 impl ExecutionHistory {
-    pub fn from_events(events: &[HistoryEvent], cut: Option<String>) -> Self {
+    pub fn from_events(events: Vec<HistoryEvent>, cut: Option<String>) -> Self {
         let ended = events.iter().rev().find_map(|e| match e.kind.as_str() {
             "ExecutionRedriven" => Some(false),
             "ExecutionFailed" | "ExecutionTimedOut" | "ExecutionAborted" | "ExecutionSucceeded" => {
@@ -37,7 +40,7 @@ impl ExecutionHistory {
         });
         Self {
             event_count: events.len(),
-            failure: find_failure(events),
+            failure: find_failure(&events),
             has_map_runs: events.iter().any(|e| e.kind == "MapRunStarted"),
             redrive_count: events
                 .iter()
@@ -45,6 +48,7 @@ impl ExecutionHistory {
                 .count(),
             ended: ended.unwrap_or(false),
             cut,
+            events: std::sync::Arc::new(events),
         }
     }
 }

@@ -40,6 +40,11 @@ pub fn published(quota: Quota, region: Option<&str>, codepipeline: Bucket) -> Bu
         Quota::ExecutionHistory => bucket(400, 20.0),
         // ListMapRuns 100/1, DescribeMapRun 200/1: one lane at the smaller.
         Quota::MapRuns => bucket(100, 1.0),
+        // CodeBuild publishes no API rate: assumed like CodePipeline's low end.
+        Quota::CodeBuild => bucket(10, 5.0),
+        // CloudWatch Logs states these as transactions per second.
+        Quota::GetLogEvents => bucket(25, 25.0),
+        Quota::FilterLogEvents => bucket(5, 5.0),
     }
 }
 

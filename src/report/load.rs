@@ -28,6 +28,11 @@ pub async fn load_everything(app: &mut App, clients: &Clients, at: Timestamp) {
     load_picture(app, clients, Depth::Lists, at).await;
 }
 
+/// Reads the builds and logs on screen (a build's log tail, an open log), stamped `at`.
+pub async fn load_on_screen(app: &mut App, clients: &Clients, at: Timestamp) {
+    in_rounds(app, clients, at, App::why_reads_now).await;
+}
+
 /// Reads what opening one execution shows: its description, its history (every page) and
 /// its Map Runs, stamped `at`.
 pub async fn load_execution(app: &mut App, clients: &Clients, arn: &str, at: Timestamp) {

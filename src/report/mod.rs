@@ -18,7 +18,7 @@ use crate::model::{StageStatus, StatusFilter, StatusLook};
 pub use collect::{Collected, Reading, collect};
 pub use complete::{Ended, Progress, Unread};
 pub use executions::ExecutionReport;
-pub use load::{load_everything, load_execution, load_picture};
+pub use load::{load_everything, load_execution, load_on_screen, load_picture};
 pub use table::table;
 
 #[derive(Debug, Serialize)]

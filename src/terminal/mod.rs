@@ -2,6 +2,7 @@
 //! and a hidden cursor on the way in; all of it put back on every way out (a return, an
 //! error, a panic, a signal), so a person is never left in a dead terminal.
 
+pub mod osc;
 pub mod printable;
 pub mod safe_backend;
 
@@ -16,6 +17,7 @@ use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 
+pub use osc::Passthrough;
 pub use safe_backend::SafeBackend;
 
 pub type Tui = Terminal<SafeBackend<CrosstermBackend<Stdout>>>;

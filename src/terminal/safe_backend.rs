@@ -24,6 +24,12 @@ impl<B> SafeBackend<B> {
     }
 }
 
+impl<B: super::Passthrough> super::Passthrough for SafeBackend<B> {
+    fn pass_through(&mut self, sequence: &str) -> std::io::Result<()> {
+        self.inner.pass_through(sequence)
+    }
+}
+
 /// The cell as it may be written: unchanged when its text is safe (nearly always).
 fn safe_cell(cell: &Cell) -> Cow<'_, Cell> {
     if !cell.symbol().chars().any(is_unsafe) {

@@ -30,7 +30,14 @@ pub fn render(
         );
         return;
     };
-    let lines = detail_lines(app, theme, pipeline, stage);
+    let mut lines = detail_lines(app, theme, pipeline, stage);
+    let inner = block.inner(area);
+    let used: usize = lines
+        .iter()
+        .map(|line| line.width().max(1).div_ceil(inner.width.max(1) as usize))
+        .sum();
+    let room = (inner.height as usize).saturating_sub(used);
+    lines.extend(super::ran::lines(app, theme, inner.width as usize, room));
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
@@ -110,9 +117,13 @@ fn detail_lines<'a>(
         }
     }
 
+    let chosen = app.chosen_action().map(|a| a.action_name);
     for action in &stage.actions {
-        // Succeeded and never-run actions are in the stage list; here only what needs eyes.
-        if matches!(action.status, None | Some(ActionStatus::Succeeded)) {
+        // Succeeded and never-run actions are in the stage list; here only what needs
+        // eyes. The chosen one has its own part below, with what it ran.
+        if matches!(action.status, None | Some(ActionStatus::Succeeded))
+            || chosen.as_deref() == Some(action.action_name.as_str())
+        {
             continue;
         }
         let (glyph, word, style) = look(theme, action.status.as_ref());

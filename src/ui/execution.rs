@@ -161,6 +161,17 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, arn: &str
     if let Some(error) = error {
         lines.push(row("Error", vec![Span::styled(error, theme.failed)]));
     }
+    // Where to look next: the function's own log, then the whole history.
+    if let Some(call) = failure.and_then(|f| f.lambda.as_ref()) {
+        let mut spans = vec![
+            Span::styled("l", theme.key),
+            Span::styled(format!(" /aws/lambda/{}", call.function), theme.label),
+        ];
+        if let Some(id) = &call.request_id {
+            spans.push(Span::styled(format!(" · request {id}"), theme.label));
+        }
+        lines.push(row("Lambda log", spans));
+    }
     if let Some(cause) = cause.filter(|c| !c.is_empty()) {
         for (index, text) in pretty_cause(&cause).lines().enumerate() {
             let label = if index == 0 { "Cause" } else { "" };
@@ -200,13 +211,17 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, arn: &str
         };
         lines.push(row(
             "History",
-            vec![Span::styled(
-                format!(
-                    "{} events (a redrive needs fewer than 24,999)",
-                    thousands(history.event_count)
+            vec![
+                Span::styled(
+                    format!(
+                        "{} events (a redrive needs fewer than 24,999)",
+                        thousands(history.event_count)
+                    ),
+                    style,
                 ),
-                style,
-            )],
+                Span::styled("  h", theme.key),
+                Span::styled(" timeline", theme.label),
+            ],
         ));
         if let Some(cut) = &history.cut {
             lines.push(row(

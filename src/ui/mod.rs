@@ -7,6 +7,8 @@ mod executions;
 mod help;
 mod list;
 mod pipelines;
+mod ran;
+mod reader;
 mod stages;
 pub mod theme;
 
@@ -37,6 +39,9 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) -> bool {
         View::Pipeline(name) => stages::render(app, theme, frame, body, name),
         View::Executions => executions::render(app, theme, frame, body),
         View::Execution(arn) => execution::render(app, theme, frame, body, arn),
+    }
+    if let Some(open) = &app.ui.reader {
+        reader::render(app, theme, frame, body, open);
     }
     render_status(app, theme, frame, status);
     render_footer(app, theme, frame, footer);
@@ -104,6 +109,15 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn render_status(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    if let Some(reader) = app.ui.reader.as_ref().filter(|r| r.searching) {
+        let line = Line::from(vec![
+            Span::styled(" /", theme.key),
+            Span::raw(reader.search.clone()),
+            Span::styled("▏", theme.key),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
     let line = match &app.ui.status {
         Some(status) => Line::from(vec![
             Span::styled(format!(" {} ", glyph(status.tone)), theme.tone(status.tone)),

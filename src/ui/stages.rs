@@ -59,10 +59,31 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, name: &st
     };
 
     // Wide: stages left, detail right. Narrow: stages over detail.
+    // Narrow: the stages take what they need up to half; the detail (with a build's log)
+    // gets the rest.
     let [stages_area, detail_area] = if area.width >= 120 {
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area)
     } else {
-        let detail_height = (area.height / 2).max(3);
+        let needed: usize = stages
+            .iter()
+            .map(|stage| {
+                1 + stage.actions.len()
+                    + usize::from(
+                        stage
+                            .inbound_transition
+                            .as_ref()
+                            .is_some_and(|t| !t.enabled),
+                    )
+            })
+            .sum();
+        // A build's log is what the person came for: the stages give it more room.
+        let share = if matches!(app.chosen_ran(), Some(crate::app::Ran::Build(_))) {
+            area.height / 3
+        } else {
+            area.height / 2
+        };
+        let stages_height = (needed as u16 + 2).min(share).max(3);
+        let detail_height = area.height.saturating_sub(stages_height).max(3);
         Layout::vertical([Constraint::Min(3), Constraint::Length(detail_height)]).areas(area)
     };
     let selected = app
@@ -116,6 +137,7 @@ fn stage_lines<'a>(
     let mut lines = Vec::new();
     let mut selected_line = 0;
     let name_width = (width as usize).saturating_sub(40).clamp(8, 28);
+    let chosen = app.chosen_action().map(|a| a.action_name);
     for (index, stage) in stages.iter().enumerate() {
         if let Some(transition) = stage.inbound_transition.as_ref().filter(|t| !t.enabled) {
             let mut text = "  ⇣ transition disabled".to_string();
@@ -132,7 +154,10 @@ fn stage_lines<'a>(
         }
         lines.push(stage_line(app, theme, stage, index == selected));
         let declared = structure.and_then(|s| s.stage(&stage.stage_name));
-        lines.extend(action_lines(app, theme, stage, declared, name_width));
+        let chosen = chosen.as_deref().filter(|_| index == selected);
+        lines.extend(action_lines(
+            app, theme, stage, declared, name_width, chosen,
+        ));
     }
     (lines, selected_line)
 }
@@ -180,6 +205,7 @@ fn action_lines<'a>(
     stage: &'a StageState,
     declared: Option<&StageDeclaration>,
     name_width: usize,
+    chosen: Option<&str>,
 ) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     for group in run_groups(stage, declared) {
@@ -197,7 +223,10 @@ fn action_lines<'a>(
             } else {
                 "  ".into()
             };
-            lines.push(action_line(app, theme, action, &order, bracket, name_width));
+            let is_chosen = chosen == Some(action.action_name.as_str());
+            lines.push(action_line(
+                app, theme, action, &order, bracket, name_width, is_chosen,
+            ));
         }
     }
     lines
@@ -210,12 +239,19 @@ fn action_line<'a>(
     order: &str,
     bracket: &str,
     name_width: usize,
+    chosen: bool,
 ) -> Line<'a> {
     let (glyph, word, style) = look(theme, action.status.as_ref());
+    // The chosen action (←/→) is what Enter opens and `y` copies.
+    let (pointer, name_style) = if chosen {
+        ("›", theme.selected)
+    } else {
+        (" ", ratatui::style::Style::new())
+    };
     let mut spans = vec![
-        Span::styled(format!("   {order} {bracket} "), theme.muted),
+        Span::styled(format!("  {pointer}{order} {bracket} "), theme.muted),
         Span::styled(format!("{glyph} "), style),
-        Span::raw(fit(&action.action_name, name_width)),
+        Span::styled(fit(&action.action_name, name_width), name_style),
         Span::styled(format!(" {}", fit(&word, 10)), style),
     ];
     match (&action.error, action.last_status_change) {

@@ -122,7 +122,7 @@ async fn report_prints_what_is_failing() {
         assert!(execution.contains(word), "{word} missing in {execution}");
     }
     assert!(
-        text.contains("7 executions failed, timed out or aborted"),
+        text.contains("8 executions failed, timed out or aborted"),
         "{text}"
     );
 }
@@ -190,9 +190,9 @@ async fn report_json_has_stages_actions_and_eligibility() {
     );
 
     // Step Functions: the failed state, error, cause and redrive verdict of each.
-    assert_eq!(report["stateMachineCount"], 7);
+    assert_eq!(report["stateMachineCount"], 8);
     let executions = report["executions"].as_array().unwrap();
-    assert_eq!(executions.len(), 7);
+    assert_eq!(executions.len(), 8);
     let by_name = |name: &str| {
         executions
             .iter()

@@ -196,8 +196,11 @@ fn read_only_refuses_and_says_so() {
     app.wait_for("Pipelines (1/9)", PATIENCE);
     app.accept_filter_and_open();
     app.wait_for("IntegrationTests", PATIENCE);
-    app.send("ry");
+    app.send("r");
     app.wait_for("Cannot retry Build: read-only mode", PATIENCE);
+    // `y` answers only a dialog; here it copies the link, and nothing is sent.
+    app.send("y");
+    app.wait_for("Copied the console link", PATIENCE);
     assert!(audit_attempts(state.path(), "checkout-web").is_empty());
     app.send("\x03");
     assert!(app.child.wait().unwrap().success());

@@ -35,7 +35,7 @@ async fn lists_machines_and_failed_executions() {
     let emulator = demo_emulator().await;
     let client = sfn_client_for(&emulator).await;
     let machines = machines_of(&client).await.unwrap();
-    assert_eq!(machines.len(), 7);
+    assert_eq!(machines.len(), 8);
     let express = machines
         .iter()
         .find(|m| m.name == "clickstream-enrich")

@@ -6,3 +6,4 @@ mod common;
 mod idle;
 mod pipelines;
 mod sfn;
+mod why;

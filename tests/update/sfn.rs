@@ -59,7 +59,7 @@ async fn tab_shows_executions_and_enter_opens_one() {
     let mut commands = app.update(key(KeyCode::Tab));
     assert_eq!(app.ui.view, View::Executions);
     let arns = app.execution_arns();
-    assert_eq!(arns.len(), 7, "failed, timed out and aborted, newest first");
+    assert_eq!(arns.len(), 8, "failed, timed out and aborted, newest first");
     assert!(arns[0].ends_with("capture-9921"));
     commands.extend(app.update(key(KeyCode::Enter)));
     assert_eq!(app.ui.view, View::Execution(arns[0].clone()));
@@ -91,7 +91,7 @@ async fn one_confirmation_sends_one_redrive_with_the_dialogs_token() {
     );
     let sent = redrives(&answer_yes(&mut app));
     assert_eq!(sent, vec![(arn.clone(), token)]);
-    for c in ['y', 'r', 'y', 'r', 'y'] {
+    for c in ['y', 'r', 'y', 'r', 'y', 'r'] {
         assert!(redrives(&app.update(char_key(c))).is_empty());
     }
     assert!(app.ui.status.as_ref().unwrap().text.contains("on its way"));

@@ -37,6 +37,11 @@ impl Pager {
         }
     }
 
+    /// The test cap on page sizes (AWS's own limits still apply below it).
+    pub fn cap(&self) -> usize {
+        self.cap
+    }
+
     /// The rows of `total` this request's page holds, and the token for the next page.
     /// `operation` and the request's other members tie the token to this listing.
     pub fn page(

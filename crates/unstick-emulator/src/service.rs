@@ -76,6 +76,11 @@ pub struct Call<'a> {
 }
 
 impl Call<'_> {
+    /// The most rows a page may hold in this emulator (tests shrink it to see paging).
+    pub fn page_cap(&self) -> usize {
+        self.pager.cap()
+    }
+
     /// This request's page of a listing `total` rows long, and the next page's token.
     pub fn page(&self, total: usize) -> Result<(Range<usize>, Option<String>), ApiError> {
         let rule = self.operation.pages.unwrap_or(PageRule { default: 100 });

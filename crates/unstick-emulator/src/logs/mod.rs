@@ -54,15 +54,15 @@ impl Service for Logs {
 
     fn answer(&mut self, call: &Call<'_>) -> Result<Value, ApiError> {
         match call.operation.name {
-            "GetLogEvents" => self.get_log_events(call.input, call.now),
-            "FilterLogEvents" => self.filter_log_events(call.input, call.now),
+            "GetLogEvents" => self.get_log_events(call.input, call.now, call.page_cap()),
+            "FilterLogEvents" => self.filter_log_events(call.input, call.now, call.page_cap()),
             other => Err(unanswered(other)),
         }
     }
 }
 
 impl Logs {
-    fn get_log_events(&self, input: &Value, now: Timestamp) -> Result<Value, ApiError> {
+    fn get_log_events(&self, input: &Value, now: Timestamp, cap: usize) -> Result<Value, ApiError> {
         let group = group_name(input)?;
         let stream = crate::required(input, "logStreamName")?;
         let mut store = lock(&self.store);
@@ -71,7 +71,7 @@ impl Logs {
             input,
             |event| event.at,
         );
-        let limit = limit(input);
+        let limit = limit(input).min(cap);
         // Without a token the first page is the newest events, unless startFromHead.
         let from_head = input
             .get("startFromHead")
@@ -102,7 +102,12 @@ impl Logs {
         }))
     }
 
-    fn filter_log_events(&self, input: &Value, now: Timestamp) -> Result<Value, ApiError> {
+    fn filter_log_events(
+        &self,
+        input: &Value,
+        now: Timestamp,
+        cap: usize,
+    ) -> Result<Value, ApiError> {
         let group = group_name(input)?;
         let pattern = Pattern::parse(
             input
@@ -146,7 +151,7 @@ impl Logs {
             },
             None => 0,
         };
-        let range = forward(&found, start, limit(input));
+        let range = forward(&found, start, limit(input).min(cap));
         let rows: Vec<Value> = found[range.clone()]
             .iter()
             .map(|(name, index, event)| {
