@@ -157,6 +157,33 @@ async fn main() {
         started.elapsed() / rounds,
         "per search",
     );
+    let failure = unstick::model::find_failure(&events);
+    let rounds = 10;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        black_box(unstick::model::timeline::timeline(
+            black_box(&events),
+            failure.as_ref(),
+        ));
+    }
+    row(
+        "build its timeline (the `h` view)",
+        started.elapsed() / rounds,
+        "once per read of the history",
+    );
+    let timeline = unstick::model::timeline::timeline(&events, failure.as_ref());
+    let started = Instant::now();
+    for _ in 0..rounds {
+        black_box(unstick::model::timeline::search(
+            black_box(&timeline.rows),
+            "throughput",
+        ));
+    }
+    row(
+        "search every event of it (`/`)",
+        started.elapsed() / rounds,
+        "per keystroke",
+    );
     let started = Instant::now();
     unstick::report::load_execution(&mut app, &clients, arn, now).await;
     row(

@@ -106,6 +106,7 @@ async fn main() {
             burst: CODEPIPELINE.burst,
             refill: CODEPIPELINE.refill,
         },
+        logs: false,
     };
     let collected = report::collect(&report_clients, settings(&args.region), reading, |_| {})
         .await

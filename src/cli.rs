@@ -93,6 +93,11 @@ pub enum CommandArg {
         /// could not be read (e.g. 90s, 5m).
         #[arg(long, value_name = "DURATION", default_value = "5m")]
         timeout: jiff::SignedDuration,
+        /// Also read each failure's log: the end of a failed CodeBuild action's build log,
+        /// a failed Lambda task's lines (needs codebuild:BatchGetBuilds,
+        /// logs:GetLogEvents and logs:FilterLogEvents).
+        #[arg(long)]
+        logs: bool,
         #[command(flatten)]
         connection: ConnectionArgs,
     },

@@ -39,12 +39,14 @@ fn main() -> ExitCode {
                 json,
                 read_only,
                 timeout,
+                logs,
                 connection,
             }) => {
                 let options = ReportOptions {
                     json,
                     read_only: read_only || cli.read_only,
                     timeout,
+                    logs,
                 };
                 run_report(connection.or(cli.connection), options, &cli.pace).await
             }
@@ -249,6 +251,7 @@ struct ReportOptions {
     json: bool,
     read_only: bool,
     timeout: jiff::SignedDuration,
+    logs: bool,
 }
 
 async fn run_report(
@@ -269,6 +272,7 @@ async fn run_report(
     let reading = report::Reading {
         deadline: std::time::Instant::now() + timeout,
         codepipeline: budget.codepipeline,
+        logs: options.logs,
     };
     let bar = report::progress::bar();
     let collected = report::collect(&clients, settings, reading, |progress| {

@@ -19,6 +19,10 @@ pub enum Depth {
     /// What `report` says: no structures, but every stopped execution's whole history
     /// (its failed state) and its Map Runs; no descriptions.
     Report,
+    /// `report --logs`: also each failure's log (a failed CodeBuild action's build and
+    /// the end of its log, a failed Lambda task's invocation), and the structures of the
+    /// failing pipelines, which say which actions are CodeBuild's.
+    ReportWithLogs,
 }
 
 impl App {
@@ -109,13 +113,65 @@ impl App {
                 // The list says the status, dates and redrive count; the history says
                 // the rest (the failed state, its error and cause, its length): no
                 // DescribeExecution.
-                Depth::Report => {
+                Depth::Report | Depth::ReportWithLogs => {
                     let arn = execution.execution_arn;
                     reads.push(Read::StepFunctions(SfnRead::ExecutionHistory(arn.clone())));
                     if self.model.sfn.history(&arn).is_some_and(|h| h.has_map_runs) {
                         reads.push(Read::StepFunctions(SfnRead::MapRuns(arn)));
                     }
                 }
+            }
+        }
+        if depth == Depth::ReportWithLogs {
+            reads.extend(self.failure_log_reads());
+        }
+        reads
+    }
+
+    /// The logs of what failed: for each failed CodeBuild action its build, then its
+    /// log; for each failed Lambda task its invocation.
+    fn failure_log_reads(&self) -> Vec<Read> {
+        let codepipeline = &self.model.codepipeline;
+        let mut reads = Vec::new();
+        for name in codepipeline.pipeline_names() {
+            let Some(state) = codepipeline.state(name) else {
+                continue;
+            };
+            let failed: Vec<_> = state
+                .stages
+                .iter()
+                .filter(|stage| stage.status() == Some(&crate::model::StageStatus::Failed))
+                .collect();
+            if failed.is_empty() {
+                continue;
+            }
+            reads.push(Read::CodePipeline(PipelineRead::Structure(
+                name.to_string(),
+            )));
+            let Some(structure) = codepipeline.structure(name) else {
+                continue;
+            };
+            for stage in failed {
+                for action in stage.actions_with(&crate::model::ActionStatus::Failed) {
+                    let provider = structure
+                        .stage(&stage.stage_name)
+                        .and_then(|s| s.actions.iter().find(|a| a.name == action.action_name))
+                        .map(|a| a.provider.as_str());
+                    let (Some("CodeBuild"), Some(id)) =
+                        (provider, action.external_execution_id.as_ref())
+                    else {
+                        continue;
+                    };
+                    reads.push(Read::CodeBuild(crate::action::BuildRead::Build(id.clone())));
+                    if let Some(source) = self.build_log_source(id) {
+                        reads.push(Read::Logs(crate::action::LogsRead::Lines(source)));
+                    }
+                }
+            }
+        }
+        for execution in self.model.sfn.executions(&StatusFilter::STOPPED_BADLY) {
+            if let Some(source) = self.lambda_log_source(&execution.execution_arn) {
+                reads.push(Read::Logs(crate::action::LogsRead::Lines(source)));
             }
         }
         reads

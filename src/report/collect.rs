@@ -27,6 +27,8 @@ pub struct Reading {
     pub deadline: Instant,
     /// The CodePipeline bucket assumed.
     pub codepipeline: Bucket,
+    /// Also read each failure's log (`--logs`).
+    pub logs: bool,
 }
 
 /// Fails only when neither service could be listed (no credentials, no endpoint…):
@@ -40,8 +42,12 @@ pub async fn collect(
     // The report ends: it may use AWS's published rates whole.
     let schedule = Schedule::full_rate(settings.region.as_deref(), reading.codepipeline);
     let mut app = App::new(settings, schedule, Timestamp::now());
-    let ended =
-        read_until_complete(&mut app, clients, Depth::Report, reading.deadline, progress).await;
+    let depth = if reading.logs {
+        Depth::ReportWithLogs
+    } else {
+        Depth::Report
+    };
+    let ended = read_until_complete(&mut app, clients, depth, reading.deadline, progress).await;
     let failure_of = |wanted: Read| {
         ended
             .unread

@@ -30,6 +30,10 @@ pub struct ExecutionReport {
     pub redrive_count: Option<i32>,
     pub redrive_window_left: Option<String>,
     pub history_events: Option<usize>,
+    /// The execution in the AWS console.
+    pub console_link: String,
+    /// A failed Lambda task's lines for that invocation (`--logs`, when they could be read).
+    pub log_tail: Option<Vec<String>>,
     pub redrive: RedriveVerdict,
     pub map_runs: Vec<MapRun>,
     /// Why the execution could not be read in full, if it could not.
@@ -119,6 +123,8 @@ pub fn build(app: &App, now: Timestamp) -> Vec<ExecutionReport> {
                 redrive_count: execution.redrive_count,
                 redrive_window_left: window_left(&execution, now).map(format_window),
                 history_events: history.map(|h| h.event_count),
+                console_link: crate::model::links::execution(app.region(), &arn),
+                log_tail: super::log_tail(app, app.lambda_log_source(&arn)),
                 redrive,
                 map_runs: sfn.map_runs(&arn).to_vec(),
                 read_error,

@@ -12,8 +12,9 @@ use serde::Serialize;
 
 use crate::app::App;
 use crate::eligibility::{Reason, RetryMode, retry_plan};
+use crate::model::links;
 use crate::model::overview::{Health, overview};
-use crate::model::{StageStatus, StatusFilter, StatusLook};
+use crate::model::{ActionState, LogSource, StageStatus, StatusFilter, StatusLook};
 
 pub use collect::{Collected, Reading, collect};
 pub use complete::{Ended, Progress, Unread};
@@ -87,6 +88,8 @@ impl Report {
 #[serde(rename_all = "camelCase")]
 pub struct PipelineReport {
     pub pipeline_name: String,
+    /// The pipeline in the AWS console.
+    pub console_link: String,
     pub pipeline_version: Option<i32>,
     /// Failed, or Unknown when its state could not be read (see `error`).
     pub status: String,
@@ -114,6 +117,12 @@ pub struct ActionReport {
     pub error_message: Option<String>,
     pub summary: Option<String>,
     pub external_execution_url: Option<String>,
+    /// What the action ran: a CodeBuild build id, a Step Functions execution ARN…
+    pub external_execution_id: Option<String>,
+    /// Where to look in the console: the build, the execution, or the pipeline run.
+    pub console_link: Option<String>,
+    /// The last lines of a failed CodeBuild action's log (`--logs`, when it could be read).
+    pub log_tail: Option<Vec<String>>,
     pub last_status_change: Option<Timestamp>,
 }
 
@@ -139,6 +148,53 @@ pub struct ReasonReport {
     #[serde(flatten)]
     pub reason: Reason,
     pub message: String,
+}
+
+/// How many log lines the report carries of each failure.
+const LOG_TAIL: usize = 20;
+
+/// The end of a log, or the lines from its first error when that is further up (the
+/// failing test, not the agent's closing lines), when it was read.
+fn log_tail(app: &App, source: Option<LogSource>) -> Option<Vec<String>> {
+    let lines = app.model.logs.lines(&source?)?;
+    let (_, tail) = crate::model::logs::excerpt(&lines.lines, LOG_TAIL);
+    Some(tail.iter().map(|line| line.text.clone()).collect())
+}
+
+/// An action's console link (what it ran, else its pipeline run) and, for a CodeBuild
+/// action whose log was read, the end of its log.
+fn action_links(
+    app: &App,
+    pipeline: &str,
+    stage: &str,
+    run: Option<&str>,
+    action: &ActionState,
+) -> (Option<String>, Option<Vec<String>>) {
+    let region = app.region();
+    let provider = app
+        .model
+        .codepipeline
+        .structure(pipeline)
+        .and_then(|s| s.stage(stage))
+        .and_then(|s| s.actions.iter().find(|a| a.name == action.action_name))
+        .map(|a| a.provider.as_str());
+    let ran = action.external_execution_id.as_deref();
+    match (provider, ran) {
+        (Some("CodeBuild"), Some(id)) => (
+            Some(links::build(region, app.account().unwrap_or("ACCOUNT"), id)),
+            log_tail(app, app.build_log_source(id)),
+        ),
+        (_, Some(arn)) if arn.starts_with("arn:") && arn.contains(":states:") => {
+            (Some(links::execution(region, arn)), None)
+        }
+        _ => (
+            action
+                .external_execution_url
+                .clone()
+                .or_else(|| run.map(|id| links::pipeline_execution(region, pipeline, id))),
+            None,
+        ),
+    }
 }
 
 pub fn build(app: &App, now: Timestamp) -> Report {
@@ -184,14 +240,25 @@ pub fn build(app: &App, now: Timestamp) -> Report {
                             actions: stage
                                 .actions
                                 .iter()
-                                .map(|a| ActionReport {
-                                    action_name: a.action_name.clone(),
-                                    status: a.status.as_ref().map(|s| s.word().to_string()),
-                                    error_code: a.error.as_ref().map(|e| e.code.clone()),
-                                    error_message: a.error.as_ref().map(|e| e.message.clone()),
-                                    summary: a.summary.clone(),
-                                    external_execution_url: a.external_execution_url.clone(),
-                                    last_status_change: a.last_status_change,
+                                .map(|a| {
+                                    let run = stage
+                                        .latest_execution
+                                        .as_ref()
+                                        .map(|r| r.pipeline_execution_id.as_str());
+                                    let (console_link, log_tail) =
+                                        action_links(app, name, &stage.stage_name, run, a);
+                                    ActionReport {
+                                        action_name: a.action_name.clone(),
+                                        status: a.status.as_ref().map(|s| s.word().to_string()),
+                                        error_code: a.error.as_ref().map(|e| e.code.clone()),
+                                        error_message: a.error.as_ref().map(|e| e.message.clone()),
+                                        summary: a.summary.clone(),
+                                        external_execution_url: a.external_execution_url.clone(),
+                                        external_execution_id: a.external_execution_id.clone(),
+                                        console_link,
+                                        log_tail,
+                                        last_status_change: a.last_status_change,
+                                    }
                                 })
                                 .collect(),
                             retry,
@@ -202,6 +269,7 @@ pub fn build(app: &App, now: Timestamp) -> Report {
             .unwrap_or_default();
         pipelines.push(PipelineReport {
             pipeline_name: name.to_string(),
+            console_link: links::pipeline(app.region(), name),
             pipeline_version: state.and_then(|s| s.pipeline_version),
             status: if health == Health::Failed {
                 "Failed".into()

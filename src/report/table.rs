@@ -26,6 +26,7 @@ pub fn table(report: &Report, now: Timestamp) -> String {
         }
         None => {}
     }
+    out.push_str(&links(report));
     for machine in &report.state_machines_with_more {
         let _ = writeln!(
             out,
@@ -65,6 +66,45 @@ pub fn table(report: &Report, now: Timestamp) -> String {
         report.executions.len(),
         report.state_machine_count
     );
+    out
+}
+
+/// Where each failure is in the console, one line each, to paste into an incident channel.
+fn links(report: &Report) -> String {
+    let mut rows = Vec::new();
+    for pipeline in report.pipelines.iter().filter(|p| p.error.is_none()) {
+        for stage in &pipeline.stages {
+            for action in stage.actions.iter().filter(|a| a.error_code.is_some()) {
+                if let Some(link) = &action.console_link {
+                    rows.push(vec![
+                        format!(
+                            "{}/{}/{}",
+                            pipeline.pipeline_name, stage.stage_name, action.action_name
+                        ),
+                        link.clone(),
+                    ]);
+                }
+            }
+        }
+    }
+    for execution in &report.executions {
+        rows.push(vec![
+            format!("{}/{}", execution.state_machine_name, execution.name),
+            execution.console_link.clone(),
+        ]);
+    }
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nConsole links:\n");
+    for row in rows {
+        let _ = writeln!(
+            out,
+            "  {}  {}",
+            visible(&row[0], false),
+            visible(&row[1], false)
+        );
+    }
     out
 }
 

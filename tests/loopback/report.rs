@@ -23,6 +23,7 @@ fn reading(within: Duration) -> Reading {
     Reading {
         deadline: Instant::now() + within,
         codepipeline: CODEPIPELINE_ASSUMED,
+        logs: false,
     }
 }
 
