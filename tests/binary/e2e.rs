@@ -371,3 +371,38 @@ fn strings_from_aws_never_write_control_sequences_to_the_terminal() {
         );
     }
 }
+
+#[test]
+fn a_failed_build_shows_its_failing_line_and_an_action_opens_its_execution() {
+    let state = tempfile::tempdir().unwrap();
+    let mut app = Session::start(&["--demo"], state.path());
+    app.wait_for("9 pipelines", PATIENCE);
+    app.send("/checkout");
+    app.wait_for("Pipelines (1/9)", PATIENCE);
+    app.accept_filter_and_open();
+    // The stage detail reads the failed build and shows its log around the failing test.
+    app.wait_for("FAILED in BUILD", PATIENCE);
+    app.wait_for("FAIL test/integration/checkout/totals.test.ts", PATIENCE);
+    // Enter: the whole log, on its first error line; `/` finds the assertion.
+    app.send("\r");
+    app.wait_for("Build log checkout-web-it:", PATIENCE);
+    app.send("/Expected:\r");
+    app.wait_for("Expected: 2143", PATIENCE);
+    app.escape();
+    app.escape();
+    app.escape();
+    app.send("/inventory");
+    app.wait_for("Pipelines (1/9)", PATIENCE);
+    app.accept_filter_and_open();
+    app.wait_for("SyncWarehouses", PATIENCE);
+    // → chooses the next action: the Step Functions one; Enter opens what it ran.
+    app.send("\x1b[C");
+    app.wait_for("ran execution reindex-b7a69584", PATIENCE);
+    app.send("\r");
+    app.wait_for("Failed state RebuildIndex", PATIENCE);
+    app.wait_for("r redrive", PATIENCE);
+    app.escape();
+    app.wait_for("inventory-sync v6", PATIENCE);
+    app.send("q");
+    assert!(app.child.wait().unwrap().success());
+}

@@ -6,3 +6,4 @@ mod common;
 mod codepipeline;
 mod report;
 mod sfn;
+mod why;

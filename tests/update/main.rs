@@ -5,3 +5,4 @@ mod common;
 
 mod pipelines;
 mod sfn;
+mod why;
