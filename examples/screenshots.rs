@@ -48,9 +48,16 @@ async fn main() {
     shoot(&app, out, "pipelines", 100, 26);
     app.ui.pipelines.selected_pipeline = Some("checkout-web".into());
     press(&mut app, KeyCode::Enter);
+    // The failed CodeBuild action's build and the end of its log, as the detail shows them.
+    unstick::report::load_on_screen(&mut app, &clients, now).await;
     shoot(&app, out, "pipeline", 100, 30);
     shoot(&app, out, "pipeline-wide", 160, 36);
     shoot(&app, out, "pipeline-80x24", 80, 24);
+    press(&mut app, KeyCode::Enter);
+    unstick::report::load_on_screen(&mut app, &clients, now).await;
+    shoot(&app, out, "build-log", 100, 30);
+    shoot(&app, out, "build-log-80x24", 80, 24);
+    press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('R'));
     shoot(&app, out, "confirm-retry-all", 100, 30);
     press(&mut app, KeyCode::Esc);
@@ -70,6 +77,13 @@ async fn main() {
     app.ui.executions.selected_execution = Some(arn.into());
     press(&mut app, KeyCode::Enter);
     shoot(&app, out, "execution", 100, 30);
+    press(&mut app, KeyCode::Char('h'));
+    shoot(&app, out, "history", 100, 30);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('l'));
+    unstick::report::load_on_screen(&mut app, &clients, now).await;
+    shoot(&app, out, "lambda-log", 100, 30);
+    press(&mut app, KeyCode::Esc);
     let batch = "arn:aws:states:us-east-1:123456789012:execution:image-pipeline:batch-3117";
     unstick::report::load_execution(&mut app, &clients, batch, now).await;
     press(&mut app, KeyCode::Esc);
