@@ -3,6 +3,7 @@
 //! running build's log. Rows are counted from the model each time, so lines that arrive
 //! while it is open are there at once.
 
+use super::why::Ran;
 use super::*;
 use crate::model::logs::is_error_line;
 use crate::model::timeline::{Mark, Timeline, search, timeline};
@@ -103,6 +104,15 @@ impl App {
     /// Keeps the reader true to the data: the timeline rebuilt when its history changed,
     /// a following cursor on the newest line, the cursor within the rows.
     pub(super) fn refresh_reader(&mut self) {
+        // A retry of the action whose build log is open starts a new build: the reader
+        // moves to it and follows it as it runs.
+        if let (Some(Ran::Build(current)), Some(reader)) = (self.chosen_ran(), &self.ui.reader)
+            && matches!(&reader.reading, Reading::BuildLog { build } if *build != current)
+            && matches!(self.ui.view, View::Pipeline(_))
+        {
+            self.ui.reader = Some(Reader::new(Reading::BuildLog { build: current }));
+            self.say(Tone::Running, "A new build started: following its log");
+        }
         // A history's timeline is built once per read of it (25,000 events take a while).
         let history = match self.ui.reader.as_ref() {
             Some(reader) => match &reader.reading {

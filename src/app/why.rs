@@ -109,8 +109,15 @@ impl App {
         })
     }
 
+    /// The chosen action stays chosen once something it ran is open: a retry that clears
+    /// its failure must not move the choice to another action.
+    fn pin_chosen_action(&mut self) {
+        self.ui.pipelines.chosen_action = self.chosen_action().map(|a| a.action_name);
+    }
+
     /// Enter in the pipeline view: what the chosen action ran.
     pub(super) fn open_action(&mut self) -> Vec<Command> {
+        self.pin_chosen_action();
         match self.chosen_ran() {
             Some(Ran::Build(id)) => self.open_reader(Reading::BuildLog { build: id }),
             Some(Ran::Execution(arn)) => {
@@ -147,7 +154,10 @@ impl App {
     pub(super) fn open_log(&mut self) -> Vec<Command> {
         match &self.ui.view {
             View::Pipeline(_) => match self.chosen_ran() {
-                Some(Ran::Build(id)) => self.open_reader(Reading::BuildLog { build: id }),
+                Some(Ran::Build(id)) => {
+                    self.pin_chosen_action();
+                    self.open_reader(Reading::BuildLog { build: id })
+                }
                 _ => {
                     self.say(Tone::Muted, "Only a CodeBuild action has a build log here");
                     Vec::new()

@@ -143,3 +143,48 @@ async fn a_lambda_log_needs_a_lambda_task() {
     assert!(app.ui.reader.is_none());
     assert!(matches!(app.ui.view, View::Execution(_)));
 }
+
+#[tokio::test]
+async fn an_open_build_log_moves_to_the_build_a_retry_started() {
+    use unstick::action::{Action, Loaded, PipelineReply, Reply};
+    use unstick::app::Reading;
+    let emulator = demo_emulator().await;
+    let mut app = loaded_app(&emulator, false).await;
+    open(&mut app, "checkout-web");
+    app.update(key(KeyCode::Enter));
+    let before = match &app.ui.reader.as_ref().unwrap().reading {
+        Reading::BuildLog { build } => build.clone(),
+        other => panic!("a build log, not {other:?}"),
+    };
+    // The retry re-runs the action: AWS names a new build for it.
+    let mut state = app
+        .model
+        .codepipeline
+        .state("checkout-web")
+        .cloned()
+        .unwrap();
+    for stage in &mut state.stages {
+        for action in &mut stage.actions {
+            if action.action_name == "IntegrationTests" {
+                action.external_execution_id = Some("checkout-web-it:new-build".into());
+                action.status = Some(unstick::model::ActionStatus::InProgress);
+            }
+        }
+    }
+    app.update(Action::Loaded {
+        at: t0(),
+        result: Loaded::Answered(Reply::CodePipeline(PipelineReply::State {
+            pipeline: "checkout-web".into(),
+            state,
+        })),
+    });
+    let reader = app.ui.reader.as_ref().unwrap();
+    assert_ne!(reader.reading, Reading::BuildLog { build: before });
+    assert_eq!(
+        reader.reading,
+        Reading::BuildLog {
+            build: "checkout-web-it:new-build".into()
+        }
+    );
+    assert!(reader.follow, "a running build's log is followed");
+}
