@@ -44,7 +44,7 @@ pub use confirm::{ARM_AFTER, Confirm, OnConfirm, Seen};
 pub use executions::ExecutionRow;
 pub use reader::{Reader, Reading};
 pub use watch::{RedriveTracking, RetryTracking, Watch};
-pub use why::{CopyTargets, Ran};
+pub use why::{Chosen, CopyTargets, Ran};
 
 /// Fixed for the life of the process.
 #[derive(Debug, Clone, Default)]

@@ -153,10 +153,7 @@ impl App {
             };
             for stage in failed {
                 for action in stage.actions_with(&crate::model::ActionStatus::Failed) {
-                    let provider = structure
-                        .stage(&stage.stage_name)
-                        .and_then(|s| s.actions.iter().find(|a| a.name == action.action_name))
-                        .map(|a| a.provider.as_str());
+                    let provider = structure.provider(&stage.stage_name, &action.action_name);
                     let (Some("CodeBuild"), Some(id)) =
                         (provider, action.external_execution_id.as_ref())
                     else {

@@ -49,16 +49,15 @@ impl App {
                 )),
                 Reading::History { .. } => {}
             }
-        } else if self.open_pipeline().is_some() {
-            let on_screen = self.chosen_action().is_some_and(|a| {
-                matches!(
-                    a.status,
-                    Some(ActionStatus::Failed | ActionStatus::InProgress)
-                )
-            });
-            if let (true, Some(Ran::Build(id))) = (on_screen, self.chosen_ran()) {
-                build = Some(id);
-            }
+        } else if let Some(chosen) = self.chosen()
+            && matches!(
+                chosen.action.status,
+                Some(ActionStatus::Failed | ActionStatus::InProgress)
+            )
+            && let Some(Ran::Build(id)) = chosen.ran
+        {
+            // The chosen action of the open pipeline (there is none elsewhere).
+            build = Some(id);
         }
         let Some(id) = build else {
             return wanted;

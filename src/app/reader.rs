@@ -104,11 +104,16 @@ impl App {
     /// Keeps the reader true to the data: the timeline rebuilt when its history changed,
     /// a following cursor on the newest line, the cursor within the rows.
     pub(super) fn refresh_reader(&mut self) {
+        // Every reply comes here: with no reader open there is nothing to do.
+        let Some(reader) = &self.ui.reader else {
+            return;
+        };
         // A retry of the action whose build log is open starts a new build: the reader
         // moves to it and follows it as it runs.
-        if let (Some(Ran::Build(current)), Some(reader)) = (self.chosen_ran(), &self.ui.reader)
-            && matches!(&reader.reading, Reading::BuildLog { build } if *build != current)
+        if let Reading::BuildLog { build } = &reader.reading
             && matches!(self.ui.view, View::Pipeline(_))
+            && let Some(Ran::Build(current)) = self.chosen_ran()
+            && *build != current
         {
             self.ui.reader = Some(Reader::new(Reading::BuildLog { build: current }));
             self.say(Tone::Running, "A new build started: following its log");

@@ -27,6 +27,28 @@ pub enum Ran {
     },
 }
 
+/// The action chosen in the selected stage, its declared provider, and what it ran (known
+/// once the pipeline's structure is read).
+#[derive(Debug, Clone)]
+pub struct Chosen {
+    pub action: ActionState,
+    pub provider: Option<String>,
+    pub ran: Option<Ran>,
+}
+
+/// What an action of `provider` ran, by its externalExecutionId.
+fn ran_by(provider: String, action: &ActionState) -> Ran {
+    match (provider.as_str(), action.external_execution_id.clone()) {
+        ("CodeBuild", Some(id)) => Ran::Build(id),
+        ("StepFunctions", Some(arn)) if arn.starts_with("arn:") => Ran::Execution(arn),
+        (_, id) => Ran::Other {
+            provider,
+            id,
+            url: action.external_execution_url.clone(),
+        },
+    }
+}
+
 /// What the copy keys copy where the person is.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CopyTargets {
@@ -42,10 +64,12 @@ impl App {
 
     /// The action of the selected stage the person chose with ←/→; until they choose,
     /// its first failed action, or its first.
-    pub fn chosen_action(&self) -> Option<ActionState> {
+    /// Found once per use, with its provider and what it ran: the stages on screen are
+    /// rebuilt each time they are asked for.
+    pub fn chosen(&self) -> Option<Chosen> {
         let stage = self.selected_stage()?;
         let chosen = self.ui.pipelines.chosen_action.as_deref();
-        let pick = stage
+        let action = stage
             .actions
             .iter()
             .find(|a| Some(a.action_name.as_str()) == chosen)
@@ -55,8 +79,23 @@ impl App {
                     .iter()
                     .find(|a| a.status == Some(crate::model::ActionStatus::Failed))
             })
-            .or(stage.actions.first());
-        pick.cloned()
+            .or(stage.actions.first())?
+            .clone();
+        let provider = self
+            .open_pipeline()
+            .and_then(|pipeline| self.model.codepipeline.structure(pipeline))
+            .and_then(|s| s.provider(&stage.stage_name, &action.action_name))
+            .map(str::to_string);
+        let ran = provider.clone().map(|provider| ran_by(provider, &action));
+        Some(Chosen {
+            action,
+            provider,
+            ran,
+        })
+    }
+
+    pub fn chosen_action(&self) -> Option<ActionState> {
+        self.chosen().map(|chosen| chosen.action)
     }
 
     pub(super) fn step_action(&mut self, delta: isize) {
@@ -79,34 +118,9 @@ impl App {
         self.ui.pipelines.chosen_action = Some(names[next].to_string());
     }
 
-    /// The provider of an action of the open pipeline, from its declared structure.
-    pub fn action_provider(&self, action: &str) -> Option<&str> {
-        let pipeline = self.open_pipeline()?;
-        let stage = self.selected_stage()?;
-        self.model
-            .codepipeline
-            .structure(pipeline)?
-            .stage(&stage.stage_name)?
-            .actions
-            .iter()
-            .find(|a| a.name == action)
-            .map(|a| a.provider.as_str())
-    }
-
     /// What the chosen action ran, when CodePipeline says.
     pub fn chosen_ran(&self) -> Option<Ran> {
-        let action = self.chosen_action()?;
-        let provider = self.action_provider(&action.action_name)?.to_string();
-        let id = action.external_execution_id.clone();
-        Some(match (provider.as_str(), id) {
-            ("CodeBuild", Some(id)) => Ran::Build(id),
-            ("StepFunctions", Some(arn)) if arn.starts_with("arn:") => Ran::Execution(arn),
-            (_, id) => Ran::Other {
-                provider,
-                id,
-                url: action.external_execution_url.clone(),
-            },
-        })
+        self.chosen()?.ran
     }
 
     /// The chosen action stays chosen once something it ran is open: a retry that clears
@@ -271,8 +285,8 @@ impl App {
                 if let Some(id) = &execution {
                     targets.link = Some(links::pipeline_execution(region, name, id));
                 }
-                if let Some(action) = self.chosen_action() {
-                    match self.chosen_ran() {
+                if let Some(Chosen { action, ran, .. }) = self.chosen() {
+                    match ran {
                         Some(Ran::Build(id)) => {
                             targets.link = Some(links::build(region, account, &id));
                             targets.arn = Some(

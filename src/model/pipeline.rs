@@ -132,6 +132,15 @@ impl PipelineStructure {
         self.stages.iter().find(|stage| stage.name == name)
     }
 
+    /// The provider of one action (`CodeBuild`, `StepFunctions`…), as declared.
+    pub fn provider(&self, stage: &str, action: &str) -> Option<&str> {
+        self.stage(stage)?
+            .actions
+            .iter()
+            .find(|a| a.name == action)
+            .map(|a| a.provider.as_str())
+    }
+
     /// The account id, read from the pipeline ARN (arn:aws:codepipeline:REGION:ACCOUNT:NAME).
     pub fn account(&self) -> Option<&str> {
         self.pipeline_arn

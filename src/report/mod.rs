@@ -175,9 +175,7 @@ fn action_links(
         .model
         .codepipeline
         .structure(pipeline)
-        .and_then(|s| s.stage(stage))
-        .and_then(|s| s.actions.iter().find(|a| a.name == action.action_name))
-        .map(|a| a.provider.as_str());
+        .and_then(|s| s.provider(stage, &action.action_name));
     let ran = action.external_execution_id.as_deref();
     match (provider, ran) {
         (Some("CodeBuild"), Some(id)) => (

@@ -198,15 +198,20 @@ fn fit_pair(parent: &str, child: &str, width: usize) -> String {
 
 /// Pads or cuts text to exactly `width` columns.
 fn fit(text: &str, width: usize) -> String {
-    let count = text.chars().count();
-    if count <= width {
-        format!("{text:width$}")
-    } else if width == 0 {
+    if width == 0 {
         String::new()
     } else {
-        let cut: String = text.chars().take(width.saturating_sub(1)).collect();
-        format!("{cut}…")
+        format!("{:width$}", cut(text, width))
     }
+}
+
+/// Text in at most `width` columns, with "…" where it was cut.
+fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(width.saturating_sub(1)).collect();
+    format!("{kept}…")
 }
 
 #[cfg(test)]

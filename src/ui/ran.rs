@@ -5,10 +5,10 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::Theme;
+use super::{Theme, cut};
 use crate::app::{App, Ran};
+use crate::model::ago;
 use crate::model::logs::{excerpt, is_error_line};
-use crate::model::{LogSource, ago};
 
 /// The most log lines the pane shows; fewer when it is short.
 const TAIL: usize = 20;
@@ -16,9 +16,10 @@ const TAIL: usize = 20;
 /// The lines to add, in at most `room` rows of `width` columns (log lines are cut to
 /// one row each, so they can be counted).
 pub fn lines(app: &App, theme: &Theme, width: usize, room: usize) -> Vec<Line<'static>> {
-    let Some(action) = app.chosen_action() else {
+    let Some(chosen) = app.chosen() else {
         return Vec::new();
     };
+    let action = &chosen.action;
     let (glyph, word, style) = super::look(theme, action.status.as_ref());
     let mut out = vec![Line::from(vec![
         Span::styled("› ", theme.key),
@@ -26,7 +27,7 @@ pub fn lines(app: &App, theme: &Theme, width: usize, room: usize) -> Vec<Line<'s
         Span::styled(action.action_name.clone(), theme.title),
         Span::styled(format!(" {word}"), style),
         Span::styled(
-            match app.action_provider(&action.action_name) {
+            match &chosen.provider {
                 Some(provider) => format!(" · {provider}"),
                 None => String::new(),
             },
@@ -38,7 +39,7 @@ pub fn lines(app: &App, theme: &Theme, width: usize, room: usize) -> Vec<Line<'s
         let room = width.saturating_sub(error.code.chars().count() + 4);
         out.push(Line::from(vec![
             Span::styled(format!("  {}: ", error.code), theme.failed),
-            Span::raw(clip(&error.message, room)),
+            Span::raw(cut(&error.message, room)),
         ]));
     } else if let Some(summary) = &action.summary {
         out.push(Line::from(Span::styled(
@@ -46,8 +47,9 @@ pub fn lines(app: &App, theme: &Theme, width: usize, room: usize) -> Vec<Line<'s
             theme.label,
         )));
     }
-    match app.chosen_ran() {
-        Some(Ran::Build(id)) => build_lines(app, theme, &id, width, room, &mut out),
+    let said = action.error.as_ref().map_or("", |e| e.message.as_str());
+    match chosen.ran.clone() {
+        Some(Ran::Build(id)) => build_lines(app, theme, &id, said, width, room, &mut out),
         Some(Ran::Execution(arn)) => {
             let name = arn.rsplit(':').next().unwrap_or(&arn).to_string();
             out.push(Line::from(vec![
@@ -74,6 +76,7 @@ fn build_lines(
     app: &App,
     theme: &Theme,
     id: &str,
+    said: &str,
     width: usize,
     room: usize,
     out: &mut Vec<Line<'static>>,
@@ -91,22 +94,10 @@ fn build_lines(
         Span::styled(format!("  build {} ", short_build(id)), theme.label),
         Span::styled(build.status.clone(), status_style(theme, &build.status)),
     ];
+    // The same source the reader shows, once BatchGetBuilds named the stream.
     let age = app
-        .model
-        .logs
-        .logs
-        .get(&LogSource::Stream {
-            group: build
-                .log
-                .as_ref()
-                .map(|l| l.group.clone())
-                .unwrap_or_default(),
-            stream: build
-                .log
-                .as_ref()
-                .map(|l| l.stream.clone())
-                .unwrap_or_default(),
-        })
+        .build_log_source(id)
+        .and_then(|source| app.model.logs.logs.get(&source))
         .and_then(|t| t.loaded_at())
         .map(|at| format!(" · log read {}", ago(app.now, at)));
     if let Some(phase) = build.failed_phase() {
@@ -121,27 +112,22 @@ fn build_lines(
     }
     out.push(Line::from(head));
     // The phase's message, unless the action's error already said the same.
-    let said = action_error(app);
     if let Some(message) = build
         .failed_phase()
         .and_then(|p| p.message.clone().or(p.code.clone()))
         .filter(|message| !said.contains(message.as_str()))
     {
         out.push(Line::from(Span::styled(
-            format!("  {}", clip(&message, width.saturating_sub(2))),
+            format!("  {}", cut(&message, width.saturating_sub(2))),
             theme.failed,
         )));
     }
-    let Some(log) = &build.log else {
+    let Some(source) = app.build_log_source(id) else {
         out.push(Line::from(Span::styled(
             "  no log yet: CodeBuild creates it once the build is provisioned",
             theme.muted,
         )));
         return;
-    };
-    let source = LogSource::Stream {
-        group: log.group.clone(),
-        stream: log.stream.clone(),
     };
     let tracked = app.model.logs.logs.get(&source);
     let Some(read) = tracked.and_then(|t| t.data.as_ref()) else {
@@ -162,18 +148,11 @@ fn build_lines(
         out.push(Line::from(Span::styled(
             format!(
                 "{margin}{}",
-                clip(&line.text.replace('\t', "  "), width.saturating_sub(2))
+                cut(&line.text.replace('\t', "  "), width.saturating_sub(2))
             ),
             style,
         )));
     }
-}
-
-fn action_error(app: &App) -> String {
-    app.chosen_action()
-        .and_then(|a| a.error)
-        .map(|e| e.message)
-        .unwrap_or_default()
 }
 
 fn status_style(theme: &Theme, status: &str) -> Style {
@@ -190,12 +169,4 @@ fn short_build(id: &str) -> String {
         Some((project, uuid)) => format!("{project}:{}", uuid.split('-').next().unwrap_or(uuid)),
         None => id.to_string(),
     }
-}
-
-fn clip(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(width.saturating_sub(1)).collect();
-    format!("{cut}…")
 }

@@ -270,10 +270,5 @@ fn timeline_line<'a>(
 
 /// Text cut to `width` columns, with "…" where it was cut. Tabs become spaces.
 fn clip(text: &str, width: usize) -> String {
-    let text = text.replace('\t', "  ");
-    if text.chars().count() <= width {
-        return text;
-    }
-    let cut: String = text.chars().take(width.saturating_sub(1)).collect();
-    format!("{cut}…")
+    super::cut(&text.replace('\t', "  "), width)
 }

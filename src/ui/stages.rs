@@ -59,6 +59,8 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, name: &st
     };
 
     // Wide: stages left, detail right. Narrow: stages over detail.
+    // The action the cursor chose in the selected stage, found once for this frame.
+    let chosen = app.chosen();
     // Narrow: the stages take what they need up to half; the detail (with a build's log)
     // gets the rest.
     let [stages_area, detail_area] = if area.width >= 120 {
@@ -77,7 +79,10 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, name: &st
             })
             .sum();
         // A build's log is what the person came for: the stages give it more room.
-        let share = if matches!(app.chosen_ran(), Some(crate::app::Ran::Build(_))) {
+        let share = if matches!(
+            chosen.as_ref().and_then(|c| c.ran.as_ref()),
+            Some(crate::app::Ran::Build(_))
+        ) {
             area.height / 3
         } else {
             area.height / 2
@@ -91,8 +96,15 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, name: &st
         .pipelines
         .selected_stage
         .min(stages.len().saturating_sub(1));
-    let (lines, selected_line) =
-        stage_lines(app, theme, name, &stages, selected, stages_area.width);
+    let chosen_name = chosen.as_ref().map(|c| c.action.action_name.as_str());
+    let (lines, selected_line) = stage_lines(
+        app,
+        theme,
+        name,
+        &stages,
+        (selected, chosen_name),
+        stages_area.width,
+    );
     let inner_height = stages_area.height.saturating_sub(2) as usize;
     // Keep the selected stage on screen, with a little of what follows it.
     let scroll = (selected_line + 3).saturating_sub(inner_height);
@@ -130,14 +142,13 @@ fn stage_lines<'a>(
     theme: &Theme,
     pipeline: &str,
     stages: &'a [StageState],
-    selected: usize,
+    (selected, chosen): (usize, Option<&str>),
     width: u16,
 ) -> (Vec<Line<'a>>, usize) {
     let structure = app.model.codepipeline.structure(pipeline);
     let mut lines = Vec::new();
     let mut selected_line = 0;
     let name_width = (width as usize).saturating_sub(40).clamp(8, 28);
-    let chosen = app.chosen_action().map(|a| a.action_name);
     for (index, stage) in stages.iter().enumerate() {
         if let Some(transition) = stage.inbound_transition.as_ref().filter(|t| !t.enabled) {
             let mut text = "  ⇣ transition disabled".to_string();
@@ -154,7 +165,7 @@ fn stage_lines<'a>(
         }
         lines.push(stage_line(app, theme, stage, index == selected));
         let declared = structure.and_then(|s| s.stage(&stage.stage_name));
-        let chosen = chosen.as_deref().filter(|_| index == selected);
+        let chosen = chosen.filter(|_| index == selected);
         lines.extend(action_lines(
             app, theme, stage, declared, name_width, chosen,
         ));
