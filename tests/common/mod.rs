@@ -169,6 +169,20 @@ pub async fn open_execution(app: &mut App, clients: &Clients, arn: &str) {
     assert_eq!(app.ui.view, unstick::app::View::Execution(arn.to_string()));
 }
 
+/// The demo, read, with one execution opened as a person opens it; the clients too, for
+/// reading what it shows next.
+pub async fn opened_execution(
+    machine: &str,
+    name: &str,
+    read_only: bool,
+) -> (App, Emulator, Clients) {
+    let emulator = demo_emulator().await;
+    let clients = clients_for(&emulator).await;
+    let mut app = loaded_app(&emulator, read_only).await;
+    open_execution(&mut app, &clients, &execution_arn(machine, name)).await;
+    (app, emulator, clients)
+}
+
 /// Buckets that never make a test wait.
 pub fn roomy_buckets() -> unstick::poller::Buckets {
     unstick::poller::Buckets::new(unstick::poller::TokenBucket::new(10_000, 10_000.0))

@@ -14,10 +14,7 @@ fn snap(name: &str, app: &App) {
 }
 
 async fn opened(machine: &str, name: &str, read_only: bool) -> (App, unstick::emulator::Emulator) {
-    let emulator = demo_emulator().await;
-    let clients = clients_for(&emulator).await;
-    let mut app = loaded_app(&emulator, read_only).await;
-    open_execution(&mut app, &clients, &execution_arn(machine, name)).await;
+    let (app, emulator, _) = opened_execution(machine, name, read_only).await;
     (app, emulator)
 }
 

@@ -52,15 +52,8 @@ async fn a_failed_codebuild_action_shows_its_phase_and_log() {
 
 #[tokio::test]
 async fn a_failed_lambda_task_shows_that_invocations_log() {
-    let emulator = demo_emulator().await;
-    let clients = clients_for(&emulator).await;
-    let mut app = loaded_app(&emulator, false).await;
-    open_execution(
-        &mut app,
-        &clients,
-        &execution_arn("order-fulfilment", "order-58211"),
-    )
-    .await;
+    let (mut app, _emulator, clients) =
+        opened_execution("order-fulfilment", "order-58211", false).await;
     app.update(char_key('l'));
     load_on_screen(&mut app, &clients, t0()).await;
     let lines = app.reader_lines();
@@ -82,15 +75,7 @@ async fn a_failed_lambda_task_shows_that_invocations_log() {
 
 #[tokio::test]
 async fn the_history_as_a_timeline_opens_on_the_failure() {
-    let emulator = demo_emulator().await;
-    let clients = clients_for(&emulator).await;
-    let mut app = loaded_app(&emulator, false).await;
-    open_execution(
-        &mut app,
-        &clients,
-        &execution_arn("order-fulfilment", "order-58211"),
-    )
-    .await;
+    let (mut app, _emulator, _) = opened_execution("order-fulfilment", "order-58211", false).await;
     app.update(char_key('h'));
     let text = screen_text(&app, 80, 24);
     assert!(text.contains("(retried)"), "retries are visible: {text}");
@@ -99,11 +84,9 @@ async fn the_history_as_a_timeline_opens_on_the_failure() {
 
 #[tokio::test]
 async fn a_history_of_25000_events_scrolls_and_searches() {
-    let emulator = demo_emulator().await;
-    let clients = clients_for(&emulator).await;
-    let mut app = loaded_app(&emulator, false).await;
+    let (mut app, _emulator, _) =
+        opened_execution("event-replay", "replay-full-2026-11", false).await;
     let arn = execution_arn("event-replay", "replay-full-2026-11");
-    open_execution(&mut app, &clients, &arn).await;
     app.update(char_key('h'));
     let events = app.model.sfn.history(&arn).unwrap().event_count;
     assert!(events >= 25_000, "{events}");

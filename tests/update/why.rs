@@ -117,15 +117,7 @@ async fn logs_are_read_only_while_on_screen() {
 
 #[tokio::test]
 async fn a_lambda_log_needs_a_lambda_task() {
-    let emulator = demo_emulator().await;
-    let clients = clients_for(&emulator).await;
-    let mut app = loaded_app(&emulator, false).await;
-    open_execution(
-        &mut app,
-        &clients,
-        &execution_arn("image-pipeline", "batch-3117"),
-    )
-    .await;
+    let (mut app, _emulator, _) = opened_execution("image-pipeline", "batch-3117", false).await;
     app.update(char_key('l'));
     assert!(app.ui.reader.is_none());
     assert!(
