@@ -57,6 +57,7 @@ pub async fn drive<B: Backend + Passthrough>(
     mut observe: impl FnMut(&App),
 ) -> color_eyre::Result<()> {
     let mut sent = None;
+    let mut links = terminal::Written::default();
     let mut rows = 0;
     loop {
         // The reader pages by the terminal's height: tell the app when it changes.
@@ -65,9 +66,13 @@ pub async fn drive<B: Backend + Passthrough>(
             rows = height;
             app.update(Action::Resize { rows });
         }
-        let dialog_whole =
+        let (rendered, changed) =
             draw_if_changed(terminal, &mut sent, |frame| ui::render(app, theme, frame))
                 .map_err(|error| color_eyre::eyre::eyre!("cannot draw: {error}"))?;
+        if changed && let Some(buffer) = &sent {
+            links.update(terminal.backend_mut(), buffer, rendered.links);
+        }
+        let dialog_whole = rendered.dialog_whole;
         // Only a frame that reached the screen can show a dialog to a person.
         for command in app.update(Action::Drawn { dialog_whole }) {
             carry_out(terminal, runner, command);
@@ -119,24 +124,26 @@ fn carry_out<B: Backend + Passthrough>(
 /// Renders a frame and sends the cells that changed since the last frame sent (`sent`);
 /// when none did, sends nothing at all, not even the colour resets and cursor codes a
 /// draw ends with: an idle dashboard costs a slow link next to nothing. The cursor stays
-/// hidden as `terminal::enter` left it. Returns what `render` returned.
+/// hidden as `terminal::enter` left it. Returns what `render` returned, and whether the
+/// frame was sent.
 pub fn draw_if_changed<B: Backend, T>(
     terminal: &mut Terminal<B>,
     sent: &mut Option<Buffer>,
     render: impl FnOnce(&mut ratatui::Frame) -> T,
-) -> Result<T, B::Error> {
+) -> Result<(T, bool), B::Error> {
     terminal.autoresize()?;
     terminal.current_buffer_mut().reset();
     let mut frame = terminal.get_frame();
     let answer = render(&mut frame);
     let drawn = terminal.current_buffer_mut();
-    if sent.as_ref() != Some(drawn) {
+    let changed = sent.as_ref() != Some(drawn);
+    if changed {
         *sent = Some(drawn.clone());
         terminal.flush()?;
         terminal.swap_buffers();
         terminal.backend_mut().flush()?;
     }
-    Ok(answer)
+    Ok((answer, changed))
 }
 
 /// Reads the terminal on its own thread, so a slow link never blocks the loop.

@@ -2,6 +2,7 @@
 //! and a hidden cursor on the way in; all of it put back on every way out (a return, an
 //! error, a panic, a signal), so a person is never left in a dead terminal.
 
+pub mod hyperlinks;
 pub mod osc;
 pub mod printable;
 pub mod safe_backend;
@@ -17,6 +18,7 @@ use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 
+pub use hyperlinks::{Hyperlink, Written};
 pub use osc::Passthrough;
 pub use safe_backend::SafeBackend;
 

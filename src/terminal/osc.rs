@@ -24,9 +24,10 @@ pub fn clipboard(text: &str) -> (String, bool) {
     (format!("\u{1b}]52;c;{encoded}\u{7}"), end < text.len())
 }
 
-/// `text` as a hyperlink to `url`. A byte of the address outside printable ASCII is
-/// percent-encoded, so nothing in it can end the sequence early.
-pub fn hyperlink(url: &str, text: &str) -> String {
+/// Opens a hyperlink to `url`: what is printed until `HYPERLINK_END` links there. A byte
+/// of the address outside printable ASCII is percent-encoded, so nothing in it can end
+/// the sequence early.
+pub fn hyperlink_start(url: &str) -> String {
     let mut safe = String::with_capacity(url.len());
     for byte in url.bytes() {
         if (0x21..0x7f).contains(&byte) {
@@ -35,8 +36,11 @@ pub fn hyperlink(url: &str, text: &str) -> String {
             safe.push_str(&format!("%{byte:02X}"));
         }
     }
-    format!("\u{1b}]8;;{safe}\u{1b}\\{text}\u{1b}]8;;\u{1b}\\")
+    format!("\u{1b}]8;;{safe}\u{1b}\\")
 }
+
+/// Ends the hyperlink `hyperlink_start` opened.
+pub const HYPERLINK_END: &str = "\u{1b}]8;;\u{1b}\\";
 
 /// Writing bytes straight to the terminal, past the cell buffer: what OSC sequences need.
 pub trait Passthrough {
@@ -81,11 +85,12 @@ mod tests {
     #[test]
     fn a_hyperlink_address_cannot_escape() {
         assert_eq!(
-            hyperlink("https://x.example/a?b=1", "link"),
-            "\u{1b}]8;;https://x.example/a?b=1\u{1b}\\link\u{1b}]8;;\u{1b}\\"
+            hyperlink_start("https://x.example/a?b=1"),
+            "\u{1b}]8;;https://x.example/a?b=1\u{1b}\\"
         );
-        let evil = hyperlink("https://x.example/\u{1b}\\\u{7} y", "t");
-        assert_eq!(evil.matches('\u{1b}').count(), 4);
+        assert_eq!(HYPERLINK_END, "\u{1b}]8;;\u{1b}\\");
+        let evil = hyperlink_start("https://x.example/\u{1b}\\\u{7} y");
+        assert_eq!(evil.matches('\u{1b}').count(), 2);
         assert!(evil.contains("%1B\\%07%20y"));
     }
 }

@@ -5,6 +5,7 @@ mod detail;
 mod execution;
 mod executions;
 mod help;
+mod hyperlinks;
 mod list;
 mod pipelines;
 mod ran;
@@ -20,12 +21,22 @@ use ratatui::widgets::Paragraph;
 use crate::app::{App, Coverage, View};
 use crate::keymap::{self, Mode};
 use crate::model::{StatusLook, Tone, ago, span};
+use crate::terminal::Hyperlink;
 use ratatui::style::Style;
 pub use theme::Theme;
 
-/// Draws the whole screen. Returns whether the open dialog, if any, is on screen whole:
-/// only then can it be armed (a dialog cut short names no target a person could check).
-pub fn render(app: &App, theme: &Theme, frame: &mut Frame) -> bool {
+/// What a frame showed, beyond its cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// Whether the open dialog, if any, is on screen whole: only then can it be armed (a
+    /// dialog cut short names no target a person could check).
+    pub dialog_whole: bool,
+    /// Text on screen with a console page to open, when the theme makes hyperlinks.
+    pub links: Vec<Hyperlink>,
+}
+
+/// Draws the whole screen.
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame) -> Rendered {
     let [header, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -49,9 +60,18 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) -> bool {
         // The whole screen: at 80×24 every binding fits.
         help::render(theme, frame, frame.area(), app.ui.help_scroll);
     }
-    match &app.confirm {
+    let dialog_whole = match &app.confirm {
         Some(dialog) => confirm::render(dialog, theme, frame, body),
         None => true,
+    };
+    let links = if theme.hyperlinks {
+        hyperlinks::on_screen(app, frame.buffer_mut(), body, status)
+    } else {
+        Vec::new()
+    };
+    Rendered {
+        dialog_whole,
+        links,
     }
 }
 

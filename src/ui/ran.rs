@@ -164,7 +164,7 @@ fn status_style(theme: &Theme, status: &str) -> Style {
 }
 
 /// `project:uuid` with the uuid's first block: enough to tell builds apart.
-fn short_build(id: &str) -> String {
+pub(super) fn short_build(id: &str) -> String {
     match id.split_once(':') {
         Some((project, uuid)) => format!("{project}:{}", uuid.split('-').next().unwrap_or(uuid)),
         None => id.to_string(),

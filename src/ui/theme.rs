@@ -17,6 +17,8 @@ pub struct Theme {
     pub key: Style,
     pub label: Style,
     pub border: Style,
+    /// Names with a console page are hyperlinks (OSC 8).
+    pub hyperlinks: bool,
 }
 
 impl Theme {
@@ -43,13 +45,16 @@ impl Theme {
             key: paint(Color::LightYellow).add_modifier(Modifier::BOLD),
             label: paint(Color::Gray),
             border: paint(Color::DarkGray),
+            hyperlinks: true,
         }
     }
 
     /// NO_COLOR (https://no-color.org): any non-empty value turns colour off.
     pub fn from_env() -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
-        Self::new(!no_color)
+        let mut theme = Self::new(!no_color);
+        theme.hyperlinks = hyperlinks_understood(std::env::var("TERM").ok().as_deref());
+        theme
     }
 
     pub fn tone(&self, tone: Tone) -> Style {
@@ -60,5 +65,31 @@ impl Theme {
             Tone::Muted => self.muted,
             Tone::Warning => self.warning,
         }
+    }
+}
+
+/// Terminals that print an OSC 8 sequence instead of ignoring it: the Linux console and
+/// the hardware terminals TERM names. Every other terminal either makes the link or
+/// ignores the sequence.
+fn hyperlinks_understood(term: Option<&str>) -> bool {
+    match term {
+        None => true,
+        Some(term) => !(term == "dumb" || term == "linux" || term.starts_with("vt")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consoles_that_would_print_the_sequence_get_no_links() {
+        for term in ["dumb", "linux", "vt100", "vt220"] {
+            assert!(!hyperlinks_understood(Some(term)), "{term}");
+        }
+        for term in ["xterm-256color", "tmux-256color", "screen", "alacritty"] {
+            assert!(hyperlinks_understood(Some(term)), "{term}");
+        }
+        assert!(hyperlinks_understood(None));
     }
 }

@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod hyperlinks;
 mod idle;
 mod pipelines;
 mod sfn;
