@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
 use unstick_emulator::Fleet;
 
 #[derive(Debug, Parser)]
@@ -17,7 +18,8 @@ pub struct Cli {
     /// Never send a write: retry and redrive are shown but refused.
     #[arg(long)]
     pub read_only: bool,
-    /// Where write attempts are recorded (default: $XDG_STATE_HOME/unstick/audit.jsonl).
+    /// Where write attempts are recorded (default: $XDG_STATE_HOME/unstick/audit.jsonl;
+    /// with --demo, demo-audit.jsonl beside it).
     #[arg(long, value_name = "PATH")]
     pub audit_log: Option<PathBuf>,
     #[command(flatten)]
@@ -81,11 +83,18 @@ pub struct PaceArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum CommandArg {
-    /// Print what is failing now, then exit.
+    /// Print what is failing now, then exit (0; 1 with --fail-on-failure when something
+    /// is failing; 3 when some of it could not be read).
     Report {
-        /// JSON instead of a table.
-        #[arg(long)]
+        /// How to print it, as the AWS CLI's --output.
+        #[arg(long, value_enum, default_value_t = Output::Table)]
+        output: Output,
+        /// The same as --output json.
+        #[arg(long, conflicts_with = "output")]
         json: bool,
+        /// Exit 1 when a pipeline or an execution is failing: for cron and CI.
+        #[arg(long)]
+        fail_on_failure: bool,
         /// Judge retries and redrives as the dashboard does with --read-only.
         #[arg(long)]
         read_only: bool,
@@ -101,8 +110,24 @@ pub enum CommandArg {
         #[command(flatten)]
         connection: ConnectionArgs,
     },
+    /// Print a shell's completion script: `unstick completions bash > /etc/bash_completion.d/unstick`.
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page (roff): `unstick man | man -l -`.
+    Man,
     /// Run the built-in AWS emulator alone, for the AWS CLI or tests.
     Emulator(EmulatorArgs),
+}
+
+/// How `report` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// Aligned columns, for a person.
+    Table,
+    /// One JSON document, for scripts.
+    Json,
 }
 
 /// What the standalone emulator serves, and how like AWS it meters requests.

@@ -3,14 +3,16 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::Parser;
+use std::io::IsTerminal;
+
+use clap::{CommandFactory, Parser};
 use color_eyre::eyre::{WrapErr, eyre};
 use tokio::sync::mpsc;
 
 use unstick::app::{App, Settings};
 use unstick::audit::AuditLog;
 use unstick::aws::{self, Clients, Connection};
-use unstick::cli::{Cli, CommandArg, ConnectionArgs, EmulatorArgs, PaceArgs};
+use unstick::cli::{Cli, CommandArg, ConnectionArgs, EmulatorArgs, Output, PaceArgs};
 use unstick::emulator::{self, EmulatorOptions, QuotaOptions, Rate, Scenario};
 use unstick::poller::{Bucket, Budget, Schedule};
 use unstick::runner::{Identity, Runner};
@@ -36,19 +38,31 @@ fn main() -> ExitCode {
         match cli.command {
             None => dashboard(cli.connection, cli.read_only, cli.audit_log, &cli.pace).await,
             Some(CommandArg::Report {
+                output,
                 json,
+                fail_on_failure,
                 read_only,
                 timeout,
                 logs,
                 connection,
             }) => {
                 let options = ReportOptions {
-                    json,
+                    output: if json { Output::Json } else { output },
+                    fail_on_failure,
                     read_only: read_only || cli.read_only,
                     timeout,
                     logs,
                 };
                 run_report(connection.or(cli.connection), options, &cli.pace).await
+            }
+            Some(CommandArg::Completions { shell }) => {
+                let mut command = Cli::command();
+                clap_complete::generate(shell, &mut command, "unstick", &mut std::io::stdout());
+                Ok(ExitCode::SUCCESS)
+            }
+            Some(CommandArg::Man) => {
+                clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+                Ok(ExitCode::SUCCESS)
             }
             Some(CommandArg::Emulator(args)) => run_emulator(args).await,
         }
@@ -215,7 +229,24 @@ async fn dashboard(
 ) -> color_eyre::Result<ExitCode> {
     let budget = budget(pace)?;
     let (clients, settings, identity, problem) = connect(&connection, read_only, 1).await?;
-    let audit = Arc::new(AuditLog::new(audit_log.unwrap_or_else(paths::audit_log)));
+    // A profile that is not defined would only show as "no credentials" on every read:
+    // say what is wrong before taking over the terminal, as `report` and the AWS CLI do.
+    if let Some(problem) = problem {
+        return Err(eyre!(problem));
+    }
+    // Raw mode on a file or a pipe fails with an OS error that says nothing useful.
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(eyre!(
+            "unstick needs a terminal; try `unstick report` for a printed report"
+        ));
+    }
+    // The demo's writes never mix with the record of real ones.
+    let default_log = if connection.demo {
+        paths::demo_audit_log()
+    } else {
+        paths::audit_log()
+    };
+    let audit = Arc::new(AuditLog::new(audit_log.unwrap_or(default_log)));
     let (sender, inbox) = mpsc::unbounded_channel();
     let now = jiff::Timestamp::now();
     let schedule = Schedule::dashboard(settings.region.as_deref(), budget);
@@ -228,9 +259,6 @@ async fn dashboard(
         {
             app.remember_unanswered_redrive(arn.to_string(), token, open.time);
         }
-    }
-    if let Some(problem) = problem {
-        app.report_problem(&problem.message);
     }
     let runner = Runner::new(
         clients,
@@ -248,7 +276,8 @@ async fn dashboard(
 
 /// What `report` was asked for.
 struct ReportOptions {
-    json: bool,
+    output: Output,
+    fail_on_failure: bool,
     read_only: bool,
     timeout: jiff::SignedDuration,
     logs: bool,
@@ -284,13 +313,16 @@ async fn run_report(
     let now = jiff::Timestamp::now();
     let mut report = report::build(&collected.app, now);
     report.note_unread(&collected.unread);
-    if options.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{}", report::table(&report, now));
+    match options.output {
+        Output::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        Output::Table => print!("{}", report::table(&report, now)),
     }
-    // Cron and CI must be able to tell an incomplete picture from a whole one.
-    Ok(if report.is_complete() {
+    // Cron and CI must be able to tell an incomplete picture from a whole one, and, when
+    // they ask, a failing one from a healthy one. A failure seen is certain even in an
+    // incomplete picture, so it decides first.
+    Ok(if options.fail_on_failure && report.is_failing() {
+        ExitCode::FAILURE
+    } else if report.is_complete() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(3)

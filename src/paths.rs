@@ -14,6 +14,12 @@ pub fn audit_log() -> PathBuf {
     state_dir().join("audit.jsonl")
 }
 
+/// Where `--demo` records its writes: they change nothing real, and must never be taken
+/// for a real write when the audit log is read after an incident.
+pub fn demo_audit_log() -> PathBuf {
+    state_dir().join("demo-audit.jsonl")
+}
+
 pub fn log_file_dir() -> PathBuf {
     state_dir()
 }

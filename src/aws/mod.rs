@@ -96,10 +96,19 @@ pub async fn check_profile(name: &str) -> Result<(), AwsError> {
             .await;
     match loaded {
         Ok(profiles) if profiles.get_profile(name).is_some() => Ok(()),
-        Ok(_) => Err(AwsError::new(
-            ErrorKind::Credentials,
-            format!("AWS profile '{name}' is not defined in ~/.aws/config or ~/.aws/credentials"),
-        )),
+        Ok(_) => {
+            let file = |variable: &str, default: &str| {
+                std::env::var(variable).unwrap_or_else(|_| default.to_string())
+            };
+            Err(AwsError::new(
+                ErrorKind::Credentials,
+                format!(
+                    "AWS profile '{name}' is not defined in {} or {}",
+                    file("AWS_CONFIG_FILE", "~/.aws/config"),
+                    file("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")
+                ),
+            ))
+        }
         Err(error) => Err(AwsError::new(
             ErrorKind::Credentials,
             format!("cannot read the AWS config files: {error}"),

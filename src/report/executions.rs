@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::app::App;
-use crate::eligibility::{RedriveReason, format_window, redrive_plan, window_left};
+use crate::eligibility::{RedriveReason, redrive_plan, window_left};
 use crate::model::{MapRun, PathStep, StatusFilter, StatusLook, machine_name_of};
 
 #[derive(Debug, Serialize)]
@@ -28,7 +28,8 @@ pub struct ExecutionReport {
     pub redrive_status: Option<String>,
     pub redrive_status_reason: Option<String>,
     pub redrive_count: Option<i32>,
-    pub redrive_window_left: Option<String>,
+    /// Seconds left in the 14-day redrive window.
+    pub redrive_window_left_seconds: Option<i64>,
     pub history_events: Option<usize>,
     /// The execution in the AWS console.
     pub console_link: String,
@@ -121,7 +122,7 @@ pub fn build(app: &App, now: Timestamp) -> Vec<ExecutionReport> {
                     .map(|s| s.word().to_string()),
                 redrive_status_reason: detail.and_then(|d| d.redrive_status_reason.clone()),
                 redrive_count: execution.redrive_count,
-                redrive_window_left: window_left(&execution, now).map(format_window),
+                redrive_window_left_seconds: window_left(&execution, now).map(|w| w.as_secs()),
                 history_events: history.map(|h| h.event_count),
                 console_link: crate::model::links::execution(app.region(), &arn),
                 log_tail: super::log_tail(app, app.lambda_log_source(&arn)),

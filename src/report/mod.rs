@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::app::App;
 use crate::eligibility::{Reason, RetryMode, retry_plan};
 use crate::model::links;
-use crate::model::overview::{Health, overview};
+use crate::model::overview::{Health, overview, sort_key};
 use crate::model::{ActionState, LogSource, StageStatus, StatusFilter, StatusLook};
 
 pub use collect::{Collected, Reading, collect};
@@ -81,6 +81,11 @@ impl Report {
 
     pub fn is_complete(&self) -> bool {
         self.unread.is_empty()
+    }
+
+    /// Whether it lists a failed pipeline or a failed, timed-out or aborted execution.
+    pub fn is_failing(&self) -> bool {
+        self.pipelines.iter().any(|p| p.error.is_none()) || !self.executions.is_empty()
     }
 }
 
@@ -198,7 +203,17 @@ fn action_links(
 pub fn build(app: &App, now: Timestamp) -> Report {
     let model = &app.model;
     let mut pipelines = Vec::new();
-    for name in model.codepipeline.pipeline_names() {
+    // In the dashboard's order: failed first, the most recent failure at the top.
+    let mut names = model.codepipeline.pipeline_names();
+    names.sort_by_cached_key(|name| {
+        let state = model
+            .codepipeline
+            .states
+            .get(*name)
+            .and_then(|t| t.data.as_ref());
+        sort_key(name, &overview(state))
+    });
+    for name in names {
         let tracked = model.codepipeline.states.get(name);
         let state = tracked.and_then(|t| t.data.as_ref());
         let view = overview(state);

@@ -2,14 +2,23 @@
 
 use std::fmt::Write as _;
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
 use super::{ExecutionReport, PipelineReport, Report};
+use crate::eligibility::format_window;
 use crate::model::ago;
 use crate::terminal::printable::visible;
 
 pub fn table(report: &Report, now: Timestamp) -> String {
     let mut out = String::new();
+    // Where and when: a report pasted into an incident channel is read later, elsewhere.
+    let _ = writeln!(
+        out,
+        "Account {} · {} · read {}\n",
+        report.account.as_deref().unwrap_or("unknown"),
+        report.region.as_deref().unwrap_or("no region"),
+        iso(now)
+    );
     match &report.pipelines_error {
         Some(error) => {
             let _ = writeln!(out, "Pipelines could not be listed: {error}");
@@ -148,7 +157,7 @@ fn pipeline_rows(pipelines: &[PipelineReport], now: Timestamp) -> Vec<Vec<String
                     action.error_code.clone().unwrap_or_default(),
                     action
                         .last_status_change
-                        .map(|at| ago(now, at))
+                        .map(|at| when(now, at))
                         .unwrap_or_default(),
                     retry_text.clone(),
                 ]);
@@ -175,8 +184,11 @@ fn execution_rows(executions: &[ExecutionReport], now: Timestamp) -> Vec<Vec<Str
     ];
     for execution in executions {
         let redrive = if execution.redrive.eligible {
-            match &execution.redrive_window_left {
-                Some(left) => format!("yes ({left} left)"),
+            match execution.redrive_window_left_seconds {
+                Some(left) => format!(
+                    "yes ({} left)",
+                    format_window(SignedDuration::from_secs(left))
+                ),
                 None => "yes".to_string(),
             }
         } else {
@@ -196,12 +208,22 @@ fn execution_rows(executions: &[ExecutionReport], now: Timestamp) -> Vec<Vec<Str
             execution.error.clone().unwrap_or_default(),
             execution
                 .stop_date
-                .map(|at| ago(now, at))
+                .map(|at| when(now, at))
                 .unwrap_or_default(),
             redrive,
         ]);
     }
     rows
+}
+
+/// A time in ISO 8601, UTC, to the second.
+fn iso(at: Timestamp) -> String {
+    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A time, and how long ago it was.
+fn when(now: Timestamp, at: Timestamp) -> String {
+    format!("{} ({})", iso(at), ago(now, at))
 }
 
 /// Columns padded to their widest cell; the last one left ragged. Text from AWS goes to

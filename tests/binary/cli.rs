@@ -261,6 +261,14 @@ async fn unknown_profile() {
     )
     .await;
     assert_one_line_error(&output, "profile 'ghost' is not defined");
+    // The dashboard says the same, before it takes over the terminal.
+    let output = run(
+        home.path(),
+        &["--profile", "ghost", "--endpoint-url", &url],
+        &[],
+    )
+    .await;
+    assert_one_line_error(&output, "profile 'ghost' is not defined");
 }
 
 #[tokio::test]
@@ -491,4 +499,83 @@ fn each_command_lists_only_the_flags_it_uses() {
     assert!(!report.contains("--audit-log"), "{report}");
     let top = help(&[]);
     assert!(top.contains("Step Functions"), "{top}");
+}
+
+#[tokio::test]
+async fn report_for_cron_fails_on_failure_in_the_dashboards_order_with_numbers() {
+    let home = tempfile::tempdir().unwrap();
+    let output = run(
+        home.path(),
+        &["report", "--output", "json", "--fail-on-failure", "--demo"],
+        &[],
+    )
+    .await;
+    // Something is failing, and the picture is whole: 1, as cron and CI expect.
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["account"], "123456789012");
+    assert_eq!(report["region"], "us-east-1");
+    // As the dashboard lists them: the most recent failure first.
+    let names: Vec<&str> = report["pipelines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["pipelineName"].as_str().unwrap())
+        .collect();
+    assert_eq!(names[0], "inventory-sync", "{names:?}");
+    assert_eq!(names.last(), Some(&"orders-service"), "{names:?}");
+    let execution = &report["executions"][0];
+    let left = execution["redriveWindowLeftSeconds"].as_i64().unwrap();
+    assert!(left > 13 * 86_400 && left <= 14 * 86_400, "{left}");
+    assert!(
+        execution["stopDate"]
+            .as_str()
+            .unwrap()
+            .parse::<jiff::Timestamp>()
+            .is_ok()
+    );
+
+    // The table says where and when, in ISO 8601.
+    let table = run(home.path(), &["report", "--demo"], &[]).await;
+    assert!(table.status.success(), "{}", stderr(&table));
+    let text = String::from_utf8(table.stdout).unwrap();
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("Account 123456789012 · us-east-1 · read 20"),
+        "{first}"
+    );
+    assert!(first.ends_with('Z'), "{first}");
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("inventory-sync"))
+        .unwrap();
+    assert!(row.contains("Z (6m ago)"), "{row}");
+}
+
+#[tokio::test]
+async fn completions_and_the_manual_page_are_printed() {
+    let home = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        let output = run(home.path(), &["completions", shell], &[]).await;
+        assert!(output.status.success(), "{}", stderr(&output));
+        let script = String::from_utf8(output.stdout).unwrap();
+        assert!(script.contains("--read-only"), "{shell}: {script}");
+        assert!(script.contains("fail-on-failure"), "{shell}");
+    }
+    let man = run(home.path(), &["man"], &[]).await;
+    assert!(man.status.success(), "{}", stderr(&man));
+    let page = String::from_utf8(man.stdout).unwrap();
+    assert!(
+        page.starts_with(".ie \\n(.g .ds Aq") || page.contains(".TH unstick"),
+        "{page}"
+    );
+    assert!(page.contains("read\\-only"), "{page}");
+}
+
+#[tokio::test]
+async fn without_a_terminal_the_dashboard_points_to_report() {
+    let home = tempfile::tempdir().unwrap();
+    // Output() gives the program no terminal: stdin is /dev/null, stdout a pipe.
+    let output = run(home.path(), &["--demo"], &[]).await;
+    assert_one_line_error(&output, "unstick needs a terminal; try `unstick report`");
 }

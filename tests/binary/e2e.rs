@@ -105,8 +105,13 @@ impl Session {
     }
 }
 
+/// The demo's writes go to their own log, never the real one.
+fn demo_audit(state_home: &Path) -> String {
+    std::fs::read_to_string(state_home.join("unstick/demo-audit.jsonl")).unwrap_or_default()
+}
+
 fn audit_attempts(state_home: &Path, pipeline: &str) -> Vec<serde_json::Value> {
-    let text = std::fs::read_to_string(state_home.join("unstick/audit.jsonl")).unwrap_or_default();
+    let text = demo_audit(state_home);
     text.lines()
         .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
         .filter(|entry| entry["target"]["pipelineName"] == pipeline)
@@ -140,7 +145,11 @@ fn retry_a_failed_stage_and_see_it_succeed_then_quit_cleanly() {
     assert_eq!(lines[0]["phase"], "attempt");
     assert_eq!(lines[1]["outcome"], "succeeded");
     assert_eq!(lines[0]["intentId"], lines[1]["intentId"]);
-    let mode = std::fs::metadata(state.path().join("unstick/audit.jsonl")).unwrap();
+    assert!(
+        !state.path().join("unstick/audit.jsonl").exists(),
+        "a demo write reached the real audit log"
+    );
+    let mode = std::fs::metadata(state.path().join("unstick/demo-audit.jsonl")).unwrap();
     assert_eq!(
         std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777,
         0o600
@@ -207,7 +216,7 @@ fn read_only_refuses_and_says_so() {
 }
 
 fn audit_lines(state_home: &Path, operation: &str) -> Vec<serde_json::Value> {
-    let text = std::fs::read_to_string(state_home.join("unstick/audit.jsonl")).unwrap_or_default();
+    let text = demo_audit(state_home);
     text.lines()
         .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
         .filter(|entry| entry["operation"] == operation)
