@@ -24,6 +24,12 @@ pub struct Cli {
     pub audit_log: Option<PathBuf>,
     #[command(flatten)]
     pub pace: PaceArgs,
+    /// The background the colours are made for.
+    #[arg(long, value_enum)]
+    pub theme: Option<crate::terminal::looks::Palette>,
+    /// Only ASCII on screen: glyphs and borders (the default when the locale is not UTF-8).
+    #[arg(long)]
+    pub ascii: bool,
     #[command(subcommand)]
     pub command: Option<CommandArg>,
 }

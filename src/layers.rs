@@ -9,7 +9,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("model", &[]),
     ("terminal", &[]),
     ("paths", &[]),
-    ("cli", &[]),
+    ("cli", &["terminal"]),
     ("eligibility", &["model"]),
     ("aws", &["model", "eligibility"]),
     ("audit", &["aws", "paths"]),

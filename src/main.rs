@@ -36,7 +36,17 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            None => dashboard(cli.connection, cli.read_only, cli.audit_log, &cli.pace).await,
+            None => {
+                let theme = Theme::from_env(cli.theme.unwrap_or_default(), cli.ascii);
+                dashboard(
+                    cli.connection,
+                    cli.read_only,
+                    cli.audit_log,
+                    &cli.pace,
+                    theme,
+                )
+                .await
+            }
             Some(CommandArg::Report {
                 output,
                 json,
@@ -226,6 +236,7 @@ async fn dashboard(
     read_only: bool,
     audit_log: Option<std::path::PathBuf>,
     pace: &PaceArgs,
+    theme: Theme,
 ) -> color_eyre::Result<ExitCode> {
     let budget = budget(pace)?;
     let (clients, settings, identity, problem) = connect(&connection, read_only, 1).await?;
@@ -267,7 +278,7 @@ async fn dashboard(
         identity,
         app.schedule.buckets(),
     );
-    let stopped_by = tui::run(app, Theme::from_env(), runner, sender, inbox).await?;
+    let stopped_by = tui::run(app, theme, runner, sender, inbox).await?;
     // As shells expect of a process a signal ended: 128 + the signal's number.
     Ok(stopped_by.map_or(ExitCode::SUCCESS, |signal| {
         ExitCode::from(128 + signal.number())

@@ -3,6 +3,7 @@
 //! error, a panic, a signal), so a person is never left in a dead terminal.
 
 pub mod hyperlinks;
+pub mod looks;
 pub mod osc;
 pub mod printable;
 pub mod safe_backend;

@@ -1,5 +1,6 @@
 //! Drawing. `render` only reads the app: no I/O, no locks, no waiting.
 
+mod ascii;
 mod confirm;
 mod detail;
 mod execution;
@@ -69,6 +70,10 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) -> Rendered {
     } else {
         Vec::new()
     };
+    // Last, once the links were found in the text as drawn.
+    if theme.ascii {
+        ascii::transliterate(frame.buffer_mut());
+    }
     Rendered {
         dialog_whole,
         links,

@@ -34,6 +34,7 @@ impl Session {
         command.env("XDG_STATE_HOME", state_home);
         command.env("TERM", "xterm-256color");
         command.env("NO_COLOR", "1");
+        command.env("LANG", "C.UTF-8");
         command.env("AWS_EC2_METADATA_DISABLED", "true");
         command.env("AWS_CONFIG_FILE", state_home.join("none"));
         command.env("AWS_SHARED_CREDENTIALS_FILE", state_home.join("none"));

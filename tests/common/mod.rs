@@ -128,10 +128,15 @@ pub fn select_stage(app: &mut App, stage: &str) {
 
 /// Renders the app as a person would see it, without colour (snapshots compare text).
 pub fn screen(app: &App, width: u16, height: u16) -> TestBackend {
+    screen_in(app, &Theme::new(false), width, height)
+}
+
+/// Renders the app in `theme`.
+pub fn screen_in(app: &App, theme: &Theme, width: u16, height: u16) -> TestBackend {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
         .draw(|frame| {
-            ui::render(app, &Theme::new(false), frame);
+            ui::render(app, theme, frame);
         })
         .unwrap();
     terminal.backend().clone()

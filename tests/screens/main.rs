@@ -5,6 +5,7 @@ mod common;
 
 mod hyperlinks;
 mod idle;
+mod looks;
 mod pipelines;
 mod sfn;
 mod why;
