@@ -174,6 +174,10 @@ pub fn resolve(event: &KeyEvent, mode: Mode) -> Option<Action> {
             let intent = match key {
                 Char('j') | Down => Intent::Down,
                 Char('k') | Up => Intent::Up,
+                PageDown | Ctrl('d') | Char(' ') => Intent::PageDown,
+                PageUp | Ctrl('u') => Intent::PageUp,
+                Char('g') | Home => Intent::Top,
+                Char('G') | End => Intent::Bottom,
                 _ => Intent::Back,
             };
             return Some(Action::Intent(intent));
@@ -257,6 +261,45 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         ("Log and history", section(&[Scope::Reader])),
         ("Confirmation dialog", section(&[Scope::Confirm])),
     ]
+}
+
+/// What each glyph on screen means. Colour is never the only signal, so each is also
+/// said in words next to it; this is where the words are all together.
+pub const LEGEND: &[(&str, &str)] = &[
+    ("✗", "failed"),
+    ("⏱", "timed out"),
+    ("◔", "in progress, stopping, or pending a redrive"),
+    ("✓", "succeeded"),
+    ("■", "stopped, cancelled or aborted"),
+    ("↷", "skipped or superseded"),
+    ("⊘", "abandoned, or cannot be redriven"),
+    (
+        "↻",
+        "can be redriven; in a history, an attempt a Retry ran again",
+    ),
+    ("⤷", "in a history, a failure a Catch handled"),
+    ("⟲", "in a history, where a redrive started"),
+    ("○", "not run in this execution"),
+    ("⇣", "a transition is disabled: what follows never ran"),
+    ("⚠", "stale, or not all of it could be read"),
+    ("▶", "the selected row"),
+    ("›", "the chosen action (←/→ choose)"),
+    ("⋯", "AWS holds more than is listed"),
+    ("!", "an error line (in a log)"),
+    (
+        "?",
+        "a status this version does not know, shown as AWS sent it",
+    ),
+    (
+        "…",
+        "cut to fit; the whole text is in the detail or copied with y/E",
+    ),
+];
+
+/// How many lines the help has: its sections, Ctrl-c, and the glyphs.
+pub fn help_height() -> usize {
+    let keys: usize = help_sections().iter().map(|(_, rows)| 1 + rows.len()).sum();
+    keys + 1 + 1 + LEGEND.len()
 }
 
 #[cfg(test)]

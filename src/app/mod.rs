@@ -310,12 +310,15 @@ impl App {
                 }
                 self.poll()
             }
-            Intent::Up if self.ui.help => {
-                self.ui.help_scroll = self.ui.help_scroll.saturating_sub(1);
-                Vec::new()
-            }
-            Intent::Down if self.ui.help => {
-                self.ui.help_scroll = (self.ui.help_scroll + 1).min(40);
+            Intent::Up
+            | Intent::Down
+            | Intent::PageUp
+            | Intent::PageDown
+            | Intent::Top
+            | Intent::Bottom
+                if self.ui.help =>
+            {
+                self.scroll_help(intent);
                 Vec::new()
             }
             Intent::Up

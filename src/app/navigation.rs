@@ -8,6 +8,29 @@ use crate::action::PipelineRead;
 const MAX_FILTER: usize = 200;
 
 impl App {
+    /// How far the help can scroll: until its last line is on the screen's last row.
+    pub fn help_scroll_limit(&self) -> u16 {
+        let height = keymap::help_height() as u16 + 2;
+        height.saturating_sub(self.ui.screen_rows)
+    }
+
+    /// Scrolls the help by a line, a page, or to an end; never past its last line.
+    pub(super) fn scroll_help(&mut self, intent: Intent) {
+        let limit = self.help_scroll_limit();
+        let page = self.ui.screen_rows.saturating_sub(3).max(1);
+        let now = self.ui.help_scroll;
+        self.ui.help_scroll = match intent {
+            Intent::Up => now.saturating_sub(1),
+            Intent::Down => now + 1,
+            Intent::PageUp => now.saturating_sub(page),
+            Intent::PageDown => now + page,
+            Intent::Top => 0,
+            Intent::Bottom => limit,
+            _ => now,
+        }
+        .min(limit);
+    }
+
     pub(super) fn back(&mut self) {
         if self.ui.help {
             self.ui.help = false;

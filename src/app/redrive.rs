@@ -298,8 +298,10 @@ fn redrive_question(
         (
             "Redriven".into(),
             plan.redrive_count
-                .map_or("unknown (not reported)".into(), |n| {
-                    format!("{n} time(s) so far")
+                .map_or("unknown (not reported)".into(), |n| match n {
+                    0 => "not yet".to_string(),
+                    1 => "once so far".to_string(),
+                    n => format!("{n} times so far"),
                 }),
         ),
     ];

@@ -208,7 +208,7 @@ pub fn plain_reason(reason: &str) -> String {
     } else if lower.contains("redrivable period") || lower.contains("14 days") {
         "the 14-day redrive window has closed"
     } else if lower.contains("event") && lower.contains("limit") {
-        "its history reached the 25,000-event limit"
+        "its history is too long to redrive (a redrive needs fewer than 24,999 events)"
     } else if lower.contains("before") && (lower.contains("launch") || lower.contains("2023")) {
         "it started before redrive existed (15 Nov 2023)"
     } else if lower.contains("execution time") || lower.contains("one year") {

@@ -41,6 +41,10 @@ macro_rules! aws_status {
         }
 
         impl $name {
+            /// Every known status: its glyph and word (the help's legend is checked
+            /// against these).
+            pub const LOOKS: &[(&'static str, &'static str)] = &[$(($glyph, $word),)*];
+
             pub fn parse(word: &str) -> Self {
                 match word {
                     $($word => Self::$variant,)*

@@ -5,7 +5,7 @@ use crate::action::SfnRead;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
 use super::list::{self, Column};
 use super::{Theme, fit_pair, look};
@@ -92,7 +92,12 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .take(fits)
         .map(|row| line(app, theme, row, name_width))
         .collect();
-    let columns = if area.width >= 120 { WIDE } else { NARROW };
+    // The wide layout's extra columns only when its names and errors fit whole there.
+    let columns = if list::fits_whole(WIDE, &lines, area) {
+        WIDE
+    } else {
+        NARROW
+    };
     let table = list::ListTable {
         block,
         columns,
@@ -122,23 +127,23 @@ struct Drawn {
 // One column per line reads as a table.
 #[rustfmt::skip]
 const NARROW: &[Column<Drawn>] = &[
-    Column { header: "Status", width: Constraint::Length(12), cell: |l| Cell::from(l.status.clone()) },
-    Column { header: "Execution", width: Constraint::Fill(3), cell: |l| Cell::from(l.pair.clone()) },
-    Column { header: "Error", width: Constraint::Fill(2), cell: |l| Cell::from(l.error.clone()) },
-    Column { header: "Stopped", width: Constraint::Length(8), cell: |l| Cell::from(l.stopped.clone()) },
-    Column { header: "Redrive", width: Constraint::Length(9), cell: |l| Cell::from(l.redrive_short.clone()) },
+    Column { header: "Status", width: Constraint::Length(12), cell: |l| l.status.clone() },
+    Column { header: "Execution", width: Constraint::Fill(3), cell: |l| l.pair.clone() },
+    Column { header: "Error", width: Constraint::Fill(2), cell: |l| l.error.clone() },
+    Column { header: "Stopped", width: Constraint::Length(8), cell: |l| l.stopped.clone() },
+    Column { header: "Redrive", width: Constraint::Length(9), cell: |l| l.redrive_short.clone() },
 ];
 
 #[rustfmt::skip]
 const WIDE: &[Column<Drawn>] = &[
-    Column { header: "Status", width: Constraint::Length(12), cell: |l| Cell::from(l.status.clone()) },
-    Column { header: "State machine", width: Constraint::Fill(2), cell: |l| Cell::from(l.machine.clone()) },
-    Column { header: "Execution", width: Constraint::Fill(2), cell: |l| Cell::from(l.execution.clone()) },
-    Column { header: "Stopped", width: Constraint::Length(9), cell: |l| Cell::from(l.stopped.clone()) },
-    Column { header: "Error", width: Constraint::Fill(3), cell: |l| Cell::from(l.error.clone()) },
-    Column { header: "Redrive", width: Constraint::Length(22), cell: |l| Cell::from(l.redrive.clone()) },
-    Column { header: "#", width: Constraint::Length(3), cell: |l| Cell::from(l.count.clone()) },
-    Column { header: "Window", width: Constraint::Length(8), cell: |l| Cell::from(l.window.clone()) },
+    Column { header: "Status", width: Constraint::Length(12), cell: |l| l.status.clone() },
+    Column { header: "State machine", width: Constraint::Fill(2), cell: |l| Span::from(l.machine.clone()) },
+    Column { header: "Execution", width: Constraint::Fill(2), cell: |l| l.execution.clone() },
+    Column { header: "Stopped", width: Constraint::Length(9), cell: |l| l.stopped.clone() },
+    Column { header: "Error", width: Constraint::Fill(3), cell: |l| l.error.clone() },
+    Column { header: "Redrive", width: Constraint::Length(14), cell: |l| l.redrive.clone() },
+    Column { header: "#", width: Constraint::Length(3), cell: |l| Span::from(l.count.clone()) },
+    Column { header: "Window", width: Constraint::Length(8), cell: |l| l.window.clone() },
 ];
 
 fn line(app: &App, theme: &Theme, row: &ExecutionRow, name_width: usize) -> Drawn {

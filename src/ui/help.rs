@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use super::{Theme, centered, fit};
 use crate::keymap;
 
+/// The help, scrolled by `scroll` lines; it says how many lines are below what fits.
 pub fn render(theme: &Theme, frame: &mut Frame, area: Rect, scroll: u16) {
     let mut lines = Vec::new();
     for (title, rows) in keymap::help_sections() {
@@ -23,16 +24,52 @@ pub fn render(theme: &Theme, frame: &mut Frame, area: Rect, scroll: u16) {
         Span::styled("  Ctrl-c      ", theme.key),
         Span::raw("quit, from anywhere (sends nothing)"),
     ]));
+    lines.push(Line::from(Span::styled("Glyphs", theme.title)));
+    for (glyph, meaning) in keymap::LEGEND {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {glyph}  "), theme.key),
+            Span::raw(*meaning),
+        ]));
+    }
     let popup = centered(area, 72, lines.len() as u16 + 2);
-    let block = Block::bordered()
+    let more = (lines.len() as u16 + 2).saturating_sub(popup.height + scroll);
+    let mut block = Block::bordered()
         .title(Span::styled(
-            " Keys · j/k scroll · any other key closes ",
+            " Keys · j/k PgDn/PgUp scroll · any other key closes ",
             theme.title,
         ))
         .border_style(theme.border);
+    if more > 0 {
+        block = block.title_bottom(Span::styled(format!(" ↓ {more} more "), theme.key));
+    }
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines).block(block).scroll((scroll, 0)),
         popup,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::keymap::LEGEND;
+
+    #[test]
+    fn every_status_glyph_is_in_the_legend() {
+        use crate::model::{
+            ActionStatus, ExecutionStatus, PipelineExecutionStatus, RedriveStatus, StageStatus,
+        };
+        let looks = [
+            StageStatus::LOOKS,
+            ActionStatus::LOOKS,
+            PipelineExecutionStatus::LOOKS,
+            ExecutionStatus::LOOKS,
+            RedriveStatus::LOOKS,
+        ];
+        for (glyph, word) in looks.iter().flat_map(|l| l.iter()) {
+            assert!(
+                LEGEND.iter().any(|(g, _)| g == glyph),
+                "{glyph} ({word}) is not in the legend"
+            );
+        }
+    }
 }

@@ -80,21 +80,24 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) -> Rendered {
     }
 }
 
+/// Account, region and profile first: where a write would land. When the line is too
+/// narrow, the least important part goes first: the name of the program, the other
+/// half's count, the endpoint, this half's count, then how fresh its list is.
 fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let settings = &app.settings;
-    let mut spans = vec![Span::styled(" unstick ", theme.title)];
-    // Where a write would land: account first, as in every dialog.
+    // (rank, text, style): the highest rank is dropped first.
+    let mut parts: Vec<(u8, String, Style)> = vec![(5, " unstick ".into(), theme.title)];
     let account = app.account().unwrap_or("account ?");
     let place = settings.region.as_deref().unwrap_or("no region");
-    spans.push(Span::styled(format!("│ {account} · {place}"), theme.label));
+    parts.push((0, format!("│ {account} · {place}"), theme.label));
     if let Some(profile) = &settings.profile {
-        spans.push(Span::styled(format!(" · {profile}"), theme.label));
+        parts.push((0, format!(" · {profile}"), theme.label));
     }
     if let Some(endpoint) = &settings.endpoint_label {
-        spans.push(Span::styled(format!(" · {endpoint}"), theme.label));
+        parts.push((3, format!(" · {endpoint}"), theme.label));
     }
     if settings.read_only {
-        spans.push(Span::styled(" · READ-ONLY", theme.warning));
+        parts.push((0, " · READ-ONLY".into(), theme.warning));
     }
     // The half on screen says how fresh its list is; the other half just how big.
     let pipelines = &app.model.codepipeline.list;
@@ -108,28 +111,57 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         (machine_count, app.machine_coverage(), pipeline_count)
     };
+    parts.push((2, format!(" │ {this}"), theme.label));
     // How fresh the sweep is: the oldest of them, in steps of ten seconds.
     let freshness = match coverage {
         Some(Coverage::Within(age)) => {
             let step = jiff::SignedDuration::from_secs((age.as_secs() / 10 + 1) * 10);
-            format!(" │ {this}, all ≤{} old · {other}", span(step))
+            Some(format!(", all ≤{} old", span(step)))
         }
-        Some(Coverage::Reading { read, of }) => {
-            format!(" │ {this} · reading {read}/{of}… · {other}")
-        }
-        None if pipelines.loaded_at().is_some() || machines.loaded_at().is_some() => {
-            format!(" │ {this} · {other}")
-        }
-        None => format!(" │ {this} · loading… · {other}"),
+        Some(Coverage::Reading { read, of }) => Some(format!(" · reading {read}/{of}…")),
+        None if pipelines.loaded_at().is_some() || machines.loaded_at().is_some() => None,
+        None => Some(" · loading…".into()),
     };
-    spans.push(Span::styled(freshness, theme.label));
+    if let Some(freshness) = freshness {
+        parts.push((1, freshness, theme.label));
+    }
+    parts.push((4, format!(" · {other}"), theme.label));
     if let Some(until) = app.schedule.paused_until(app.now) {
         let secs = until.duration_since(app.now).as_secs().max(1);
-        spans.push(Span::styled(
+        parts.push((
+            0,
             format!(" · throttled, resuming in {secs}s"),
             theme.warning,
         ));
     }
+    let width = |parts: &[(u8, String, Style)]| -> usize {
+        parts.iter().map(|(_, text, _)| text.chars().count()).sum()
+    };
+    while width(&parts) > area.width as usize {
+        let Some(least) = parts
+            .iter()
+            .map(|(rank, _, _)| *rank)
+            .max()
+            .filter(|r| *r > 0)
+        else {
+            break;
+        };
+        let index = parts
+            .iter()
+            .rposition(|(rank, _, _)| *rank == least)
+            .unwrap_or(0);
+        parts.remove(index);
+        // Without the program's name the line starts with the account, not a bar.
+        if least == 5
+            && let Some(first) = parts.first_mut()
+        {
+            first.1 = format!(" {}", first.1.trim_start_matches("│ "));
+        }
+    }
+    let spans: Vec<Span> = parts
+        .into_iter()
+        .map(|(_, text, style)| Span::styled(text, style))
+        .collect();
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -164,19 +196,41 @@ fn glyph(tone: Tone) -> &'static str {
     }
 }
 
+/// The keys of the view, in table order, as many as fit; `? help` and `q quit` always
+/// end the line, so a person at 80 columns can find the rest and get out.
 fn render_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mode = app.mode();
+    let hints: Vec<(String, String)> = keymap::hints(mode)
+        .into_iter()
+        .map(|(key, hint)| {
+            let read_only_write =
+                app.settings.read_only && mode == Mode::Pipeline && hint.starts_with("retry");
+            let text = if read_only_write {
+                format!(" {hint} (read-only)  ")
+            } else {
+                format!(" {hint}  ")
+            };
+            (key, text)
+        })
+        .collect();
+    let width = |(key, text): &(String, String)| key.chars().count() + text.chars().count();
+    let always = |(_, text): &(String, String)| text == " help  " || text == " quit  ";
+    // The last hint's two trailing spaces may fall off the edge.
+    let mut room = area.width as usize + 1;
+    room = room.saturating_sub(hints.iter().filter(|h| always(h)).map(width).sum());
     let mut spans = vec![Span::raw(" ")];
-    for (key, hint) in keymap::hints(mode) {
-        spans.push(Span::styled(key, theme.key));
-        let read_only_write =
-            app.settings.read_only && mode == Mode::Pipeline && hint.starts_with("retry");
-        let text = if read_only_write {
-            format!(" {hint} (read-only)  ")
-        } else {
-            format!(" {hint}  ")
-        };
-        spans.push(Span::styled(text, theme.label));
+    for hint in &hints {
+        let fits = always(hint) || width(hint) <= room;
+        if !fits {
+            // The rest are in help; skipping one keeps the order of those shown.
+            room = 0;
+            continue;
+        }
+        if !always(hint) {
+            room -= width(hint);
+        }
+        spans.push(Span::styled(hint.0.clone(), theme.key));
+        spans.push(Span::styled(hint.1.clone(), theme.label));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -231,7 +285,7 @@ fn fit(text: &str, width: usize) -> String {
 }
 
 /// Text in at most `width` columns, with "…" where it was cut.
-fn cut(text: &str, width: usize) -> String {
+pub(crate) fn cut(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         return text.to_string();
     }

@@ -4,7 +4,7 @@ use crate::action::PipelineRead;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
 use super::Theme;
 use super::list::{self, Column};
@@ -95,21 +95,21 @@ struct Drawn {
 // One column per line reads as a table.
 #[rustfmt::skip]
 const NARROW: &[Column<Drawn>] = &[
-    Column { header: "Status", width: Constraint::Length(13), cell: |l| Cell::from(l.status.clone()) },
-    Column { header: "Pipeline", width: Constraint::Fill(3), cell: |l| Cell::from(l.name.clone()) },
-    Column { header: "Stage", width: Constraint::Length(12), cell: |l| Cell::from(l.stage.clone()) },
-    Column { header: "Error", width: Constraint::Fill(2), cell: |l| Cell::from(l.detail.clone()) },
-    Column { header: "Changed", width: Constraint::Length(8), cell: |l| Cell::from(l.changed.clone()) },
+    Column { header: "Status", width: Constraint::Length(13), cell: |l| l.status.clone() },
+    Column { header: "Pipeline", width: Constraint::Fill(3), cell: |l| Span::from(l.name.clone()) },
+    Column { header: "Stage", width: Constraint::Length(12), cell: |l| Span::from(l.stage.clone()) },
+    Column { header: "Error", width: Constraint::Fill(2), cell: |l| l.detail.clone() },
+    Column { header: "Changed", width: Constraint::Length(8), cell: |l| l.changed.clone() },
 ];
 
 #[rustfmt::skip]
 const WIDE: &[Column<Drawn>] = &[
-    Column { header: "Status", width: Constraint::Length(13), cell: |l| Cell::from(l.status.clone()) },
-    Column { header: "Pipeline", width: Constraint::Fill(2), cell: |l| Cell::from(l.name.clone()) },
-    Column { header: "Stage", width: Constraint::Length(16), cell: |l| Cell::from(l.stage.clone()) },
-    Column { header: "Action", width: Constraint::Length(18), cell: |l| Cell::from(l.action.clone()) },
-    Column { header: "Error", width: Constraint::Fill(2), cell: |l| Cell::from(l.detail.clone()) },
-    Column { header: "Changed", width: Constraint::Length(9), cell: |l| Cell::from(l.changed.clone()) },
+    Column { header: "Status", width: Constraint::Length(13), cell: |l| l.status.clone() },
+    Column { header: "Pipeline", width: Constraint::Fill(2), cell: |l| Span::from(l.name.clone()) },
+    Column { header: "Stage", width: Constraint::Length(16), cell: |l| Span::from(l.stage.clone()) },
+    Column { header: "Action", width: Constraint::Length(18), cell: |l| Span::from(l.action.clone()) },
+    Column { header: "Error", width: Constraint::Fill(2), cell: |l| l.detail.clone() },
+    Column { header: "Changed", width: Constraint::Length(9), cell: |l| l.changed.clone() },
 ];
 
 fn line(app: &App, theme: &Theme, row: &PipelineRow) -> Drawn {

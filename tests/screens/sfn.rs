@@ -24,6 +24,17 @@ async fn executions_list() {
     let mut app = loaded_app(&emulator, false).await;
     app.update(key(KeyCode::Tab));
     snap("executions", &app);
+    // At 120 columns names and errors are whole: the room goes to them first, and a
+    // column is never left empty while another is cut.
+    let text = screen_text(&app, 120, 40);
+    for whole in [
+        "clickstream-enrich",
+        "replay-full-2026-11",
+        "DynamoDB.ProvisionedThroughputExceededException",
+    ] {
+        assert!(text.contains(whole), "{whole} cut:\n{text}");
+    }
+    insta::assert_snapshot!("executions_120x40", text);
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod control;
 mod pipelines;
 mod sfn;
 mod why;
