@@ -18,6 +18,9 @@ pub struct Cli {
     /// Never send a write: retry and redrive are shown but refused.
     #[arg(long)]
     pub read_only: bool,
+    /// The settings file (default: $XDG_CONFIG_HOME/unstick/config.toml).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
     /// Where write attempts are recorded (default: $XDG_STATE_HOME/unstick/audit.jsonl;
     /// with --demo, demo-audit.jsonl beside it).
     #[arg(long, value_name = "PATH")]
@@ -73,18 +76,18 @@ impl ConnectionArgs {
 #[derive(Debug, Clone, Args)]
 pub struct PaceArgs {
     /// Requests per second the dashboard spends once its first picture is read, all
-    /// APIs together.
-    #[arg(long, value_name = "PER_SECOND", default_value_t = 2.0)]
-    pub budget: f64,
+    /// APIs together [default: 2].
+    #[arg(long, value_name = "PER_SECOND")]
+    pub budget: Option<f64>,
     /// The most of any one API's published refill the dashboard uses once its first
     /// picture is read, in percent (50: ListExecutions at most 1 per second where AWS
-    /// refills 2).
-    #[arg(long, value_name = "PERCENT", default_value_t = 50, value_parser = clap::value_parser!(u8).range(1..=100))]
-    pub budget_share: u8,
+    /// refills 2) [default: 50].
+    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub budget_share: Option<u8>,
     /// The CodePipeline bucket to assume, as BURST/REFILL per second (AWS publishes
-    /// none; throttling lowers the pace further).
-    #[arg(long, value_name = "BURST/REFILL", default_value = "10/5")]
-    pub codepipeline_rate: String,
+    /// none; throttling lowers the pace further) [default: 10/5].
+    #[arg(long, value_name = "BURST/REFILL")]
+    pub codepipeline_rate: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,6 +126,13 @@ pub enum CommandArg {
     },
     /// Print the manual page (roff): `unstick man | man -l -`.
     Man,
+    /// The settings file: where it is, or a documented default to start from.
+    Config {
+        /// Print the default file, every setting explained: `unstick config
+        /// --print-default > ~/.config/unstick/config.toml`.
+        #[arg(long)]
+        print_default: bool,
+    },
     /// Run the built-in AWS emulator alone, for the AWS CLI or tests.
     Emulator(EmulatorArgs),
 }

@@ -16,6 +16,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("action", &["aws", "model", "eligibility"]),
     ("poller", &["action", "model"]),
     ("keymap", &["action"]),
+    ("config", &["keymap", "model", "terminal", "action"]),
     ("paging", &["action", "aws", "model", "poller"]),
     (
         "app",

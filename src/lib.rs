@@ -5,6 +5,7 @@ pub mod app;
 pub mod audit;
 pub mod aws;
 pub mod cli;
+pub mod config;
 pub mod eligibility;
 /// The built-in AWS emulator, its own crate: `--demo`, `unstick emulator` and the tests.
 pub use unstick_emulator as emulator;

@@ -13,6 +13,7 @@ use unstick::app::{App, Settings};
 use unstick::audit::AuditLog;
 use unstick::aws::{self, Clients, Connection};
 use unstick::cli::{Cli, CommandArg, ConnectionArgs, EmulatorArgs, Output, PaceArgs};
+use unstick::config::{self, Config};
 use unstick::emulator::{self, EmulatorOptions, QuotaOptions, Rate, Scenario};
 use unstick::poller::{Bucket, Budget, Schedule};
 use unstick::runner::{Identity, Runner};
@@ -37,15 +38,33 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             None => {
-                let theme = Theme::from_env(cli.theme.unwrap_or_default(), cli.ascii);
-                dashboard(
-                    cli.connection,
-                    cli.read_only,
-                    cli.audit_log,
-                    &cli.pace,
+                let (config, problem) = settings_file(cli.config.as_deref());
+                let display = &config.display;
+                let palette = cli.theme.or(display.theme).unwrap_or_default();
+                let ascii = cli.ascii.then_some(true).or(display.ascii);
+                let mut theme = Theme::from_env(palette, ascii);
+                theme.hyperlinks &= display.hyperlinks.unwrap_or(true);
+                let connection = with_config(cli.connection.clone(), &config);
+                let read_only = cli.read_only || config.aws.read_only.unwrap_or(false);
+                let pace = Pace {
+                    args: &cli.pace,
+                    file: &config.polling,
+                };
+                let start = Start {
+                    config: &config,
+                    problem,
                     theme,
-                )
-                .await
+                };
+                dashboard(connection, read_only, cli.audit_log.clone(), pace, start).await
+            }
+            Some(CommandArg::Config { print_default }) => {
+                if print_default {
+                    print!("{}", config::DEFAULT);
+                } else {
+                    let path = cli.config.clone().unwrap_or_else(config::default_path);
+                    println!("{}", path.display());
+                }
+                Ok(ExitCode::SUCCESS)
             }
             Some(CommandArg::Report {
                 output,
@@ -63,7 +82,16 @@ fn main() -> ExitCode {
                     timeout,
                     logs,
                 };
-                run_report(connection.or(cli.connection), options, &cli.pace).await
+                let (config, problem) = settings_file(cli.config.as_deref());
+                if let Some(problem) = problem {
+                    eprintln!("unstick: {problem}");
+                }
+                let connection = with_config(connection.or(cli.connection), &config);
+                let pace = Pace {
+                    args: &cli.pace,
+                    file: &config.polling,
+                };
+                run_report(connection, options, pace).await
             }
             Some(CommandArg::Completions { shell }) => {
                 let mut command = Cli::command();
@@ -215,15 +243,64 @@ async fn connect(
     Ok((Clients::new(&config), settings, identity, problem))
 }
 
-/// The budget the flags ask for.
-fn budget(pace: &PaceArgs) -> color_eyre::Result<Budget> {
-    let codepipeline = parse_rate(&pace.codepipeline_rate)?;
-    if pace.budget.is_nan() || pace.budget <= 0.0 {
+/// The settings file the flags name, or the default one, and what is wrong with it.
+fn settings_file(path: Option<&std::path::Path>) -> (Config, Option<String>) {
+    match path {
+        Some(path) => config::load(path),
+        None => config::load(&config::default_path()),
+    }
+}
+
+/// The connection the flags ask for, with the file's profile and region where neither
+/// the flags nor the environment (AWS_PROFILE, AWS_REGION) name one.
+fn with_config(mut connection: ConnectionArgs, config: &Config) -> ConnectionArgs {
+    if connection.profile.is_none() {
+        connection.profile = config.aws.profile.clone();
+    }
+    let region_in_env = ["AWS_REGION", "AWS_DEFAULT_REGION"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
+    if connection.region.is_none() && !region_in_env {
+        connection.region = config.aws.region.clone();
+    }
+    connection
+}
+
+/// How fast to read: the flags, else the file, else the defaults.
+struct Pace<'a> {
+    args: &'a PaceArgs,
+    file: &'a config::Polling,
+}
+
+/// What the dashboard starts with besides the connection.
+struct Start<'a> {
+    config: &'a Config,
+    /// Why the settings file could not be used, for the first status line.
+    problem: Option<String>,
+    theme: Theme,
+}
+
+/// The budget the flags and the file ask for.
+fn budget(pace: Pace) -> color_eyre::Result<Budget> {
+    let rate = pace
+        .args
+        .codepipeline_rate
+        .clone()
+        .or(pace.file.codepipeline_rate.clone())
+        .unwrap_or_else(|| "10/5".into());
+    let codepipeline = parse_rate(&rate)?;
+    let total = pace.args.budget.or(pace.file.budget).unwrap_or(2.0);
+    if total.is_nan() || total <= 0.0 {
         return Err(eyre!("--budget is requests per second, more than 0"));
     }
+    let share = pace
+        .args
+        .budget_share
+        .or(pace.file.budget_share)
+        .unwrap_or(50);
     Ok(Budget {
-        total: pace.budget,
-        share: f64::from(pace.budget_share) / 100.0,
+        total,
+        share: f64::from(share) / 100.0,
         codepipeline: Bucket {
             burst: codepipeline.burst,
             refill: codepipeline.refill,
@@ -235,8 +312,8 @@ async fn dashboard(
     connection: ConnectionArgs,
     read_only: bool,
     audit_log: Option<std::path::PathBuf>,
-    pace: &PaceArgs,
-    theme: Theme,
+    pace: Pace<'_>,
+    start: Start<'_>,
 ) -> color_eyre::Result<ExitCode> {
     let budget = budget(pace)?;
     let (clients, settings, identity, problem) = connect(&connection, read_only, 1).await?;
@@ -262,6 +339,12 @@ async fn dashboard(
     let now = jiff::Timestamp::now();
     let schedule = Schedule::dashboard(settings.region.as_deref(), budget);
     let mut app = App::new(settings, schedule, now);
+    app.keys = start.config.keys.clone();
+    app.ui.time = start.config.display.time.unwrap_or_default();
+    app.bell = start.config.display.bell.unwrap_or(false);
+    if let Some(problem) = &start.problem {
+        app.report_problem(problem);
+    }
     // A redrive sent in the last 15 minutes that never got an answer (the process died or
     // the SSH session dropped) is resent with its own client token: AWS runs it once.
     let since = now - jiff::SignedDuration::from_mins(15);
@@ -278,7 +361,7 @@ async fn dashboard(
         identity,
         app.schedule.buckets(),
     );
-    let stopped_by = tui::run(app, theme, runner, sender, inbox).await?;
+    let stopped_by = tui::run(app, start.theme, runner, sender, inbox).await?;
     // As shells expect of a process a signal ended: 128 + the signal's number.
     Ok(stopped_by.map_or(ExitCode::SUCCESS, |signal| {
         ExitCode::from(128 + signal.number())
@@ -297,7 +380,7 @@ struct ReportOptions {
 async fn run_report(
     connection: ConnectionArgs,
     options: ReportOptions,
-    pace: &PaceArgs,
+    pace: Pace<'_>,
 ) -> color_eyre::Result<ExitCode> {
     let budget = budget(pace)?;
     // The report never writes; `read_only` only changes what it says a write would do.

@@ -89,6 +89,8 @@ pub enum Intent {
     CopyLink,
     CopyArn,
     CopyError,
+    /// Show times as ages, local times or UTC.
+    Times,
 }
 
 /// Editing the filter line while `/` is active.

@@ -13,12 +13,12 @@ use crate::aws::AwsError;
 use crate::eligibility::{
     FailedVersion, LaterRun, RetryInput, RetryMode, RetryPlan, gather, retry_plan,
 };
-use crate::keymap::{self, Mode};
-use crate::model::StatusLook;
+use crate::keymap::{Keymap, Mode};
 use crate::model::overview::{Health, Overview, overview, sort_key};
 use crate::model::{
     Model, StageState, StageStatus, Tone, stages_of_execution, version_of_execution,
 };
+use crate::model::{StatusLook, TimeDisplay};
 use crate::poller::{Outcome, Schedule, Wish};
 
 mod confirm;
@@ -76,6 +76,20 @@ pub struct StatusLine {
     pub text: String,
     pub tone: Tone,
     pub at: Timestamp,
+    /// Where it was said: it belongs to that view (and to the reader, when one was open).
+    pub view: View,
+    pub reading: bool,
+}
+
+impl StatusLine {
+    /// How long it stays: a failure a minute, a warning 20 s, the rest 8 s.
+    pub fn lifetime(&self) -> jiff::SignedDuration {
+        jiff::SignedDuration::from_secs(match self.tone {
+            Tone::Failed => 60,
+            Tone::Warning => 20,
+            _ => 8,
+        })
+    }
 }
 
 /// Selection, filter and overlays: what the person is doing, apart from what AWS said.
@@ -98,6 +112,8 @@ pub struct Ui {
     pub return_to: Option<View>,
     /// The terminal's height, for paging.
     pub screen_rows: u16,
+    /// Ages, local times or UTC, wherever a time is shown.
+    pub time: TimeDisplay,
 }
 
 /// Where the person is in the CodePipeline half: the list and one pipeline.
@@ -145,6 +161,10 @@ pub struct App {
     pub ui: Ui,
     pub confirm: Option<Confirm>,
     pub settings: Settings,
+    /// The key table in force: the defaults, or the person's own from the config.
+    pub keys: Keymap,
+    /// Ring the terminal when a new failure appears or a write ends (config `bell`).
+    pub bell: bool,
     pub schedule: Schedule,
     pub now: Timestamp,
     /// The CodePipeline retries this dashboard sent.
@@ -177,9 +197,12 @@ impl App {
                 reader: None,
                 return_to: None,
                 screen_rows: 24,
+                time: TimeDisplay::default(),
             },
             confirm: None,
             settings,
+            keys: Keymap::default(),
+            bell: false,
             schedule,
             now,
             retries: RetryTracking::default(),
@@ -189,6 +212,11 @@ impl App {
             should_quit: false,
             stopped_by: None,
         }
+    }
+
+    /// A time as the person chose to see them: an age, or the time itself.
+    pub fn when(&self, at: Timestamp) -> String {
+        self.ui.time.short(self.now, at)
     }
 
     pub fn mode(&self) -> Mode {
@@ -212,9 +240,15 @@ impl App {
 
     pub fn update(&mut self, action: Action) -> Vec<Command> {
         match action {
-            Action::Key(key) => match keymap::resolve(&key, self.mode()) {
+            Action::Key(key) => match self.keys.resolve(&key, self.mode()) {
                 Some(action) => self.update(action),
-                None => Vec::new(),
+                None => {
+                    // A key that does nothing says so, briefly, rather than nothing.
+                    if let Some(text) = self.keys.explain(&key, self.mode()) {
+                        self.say(Tone::Muted, text);
+                    }
+                    Vec::new()
+                }
             },
             Action::Intent(intent) => self.on_intent(intent),
             Action::Filter(edit) => {
@@ -273,7 +307,18 @@ impl App {
             text: text.into(),
             tone,
             at: self.now,
+            view: self.ui.view.clone(),
+            reading: self.ui.reader.is_some(),
         });
+    }
+
+    /// The status line, while it belongs on screen: in the view where it was said, and
+    /// for a while after (longer for a failure, which must not be missed).
+    pub fn status_shown(&self) -> Option<&StatusLine> {
+        let status = self.ui.status.as_ref()?;
+        let here = status.view == self.ui.view && status.reading == self.ui.reader.is_some();
+        let fresh = self.now.duration_since(status.at) < status.lifetime();
+        (here && fresh).then_some(status)
     }
 
     /// Reads `read` now, past the token bucket, because a write just changed it; even if
@@ -297,6 +342,16 @@ impl App {
                 if self.confirm.take().is_some() {
                     self.say(Tone::Muted, "Cancelled: nothing was sent");
                 }
+                Vec::new()
+            }
+            Intent::Times => {
+                self.ui.time = self.ui.time.next();
+                let shown = match self.ui.time {
+                    TimeDisplay::Relative => "Times as ages",
+                    TimeDisplay::Local => "Times in your local zone",
+                    TimeDisplay::Utc => "Times in UTC",
+                };
+                self.say(Tone::Muted, format!("{shown} (t switches)"));
                 Vec::new()
             }
             Intent::Help => {

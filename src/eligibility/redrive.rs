@@ -436,7 +436,7 @@ mod tests {
         );
         assert!(
             plain_reason("Execution history event limit exceeded")
-                .starts_with("its history reached")
+                .starts_with("its history is too long to redrive")
         );
         assert!(
             plain_reason("Execution was started before the launch of RedriveExecution")

@@ -1,6 +1,7 @@
 //! Domain types and the data the dashboard holds. Nothing here talks to AWS.
 
 pub mod build;
+pub mod clock;
 pub mod codepipeline;
 pub mod execution;
 pub mod failure;
@@ -20,6 +21,7 @@ pub mod text;
 pub mod timeline;
 
 pub use build::{Build, BuildLog, BuildPhase, CodeBuildModel};
+pub use clock::TimeDisplay;
 pub use codepipeline::CodePipelineModel;
 pub use execution::*;
 pub use failure::{CaughtFrom, Failure, LambdaCall, PathStep, find_failure, pretty_cause};

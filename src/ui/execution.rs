@@ -12,7 +12,7 @@ use crate::app::App;
 use crate::eligibility::{
     HISTORY_LIMIT, format_window, plain_reason, redrive_plan, thousands, window_left,
 };
-use crate::model::{PathStep, ago, machine_name_of, pretty_cause};
+use crate::model::{PathStep, machine_name_of, pretty_cause};
 
 const LABEL_WIDTH: usize = 13;
 
@@ -26,7 +26,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, arn: &str
     ];
     if let Some(at) = sfn.details.get(arn).and_then(|t| t.loaded_at()) {
         title.push(Span::styled(
-            format!("· updated {} ", ago(app.now, at)),
+            format!("· updated {} ", app.when(at)),
             theme.label,
         ));
     }
@@ -61,13 +61,13 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, arn: &str
     let mut status = vec![Span::styled(format!("{glyph} {word}"), style)];
     if let Some(stop) = execution.stop_date {
         status.push(Span::styled(
-            format!(" · stopped {}", ago(app.now, stop)),
+            format!(" · stopped {}", app.when(stop)),
             theme.label,
         ));
     }
     if let Some(start) = execution.start_date {
         status.push(Span::styled(
-            format!(" · started {}", ago(app.now, start)),
+            format!(" · started {}", app.when(start)),
             theme.label,
         ));
     }

@@ -11,7 +11,7 @@ use super::list::{self, Column};
 use super::{Theme, fit_pair, look};
 use crate::app::{App, ExecutionRow};
 use crate::eligibility::thousands;
-use crate::model::{RedriveStatus, StatusLook, Tone, ago};
+use crate::model::{RedriveStatus, StatusLook, Tone};
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rows = app.execution_rows();
@@ -157,7 +157,7 @@ fn line(app: &App, theme: &Theme, row: &ExecutionRow, name_width: usize) -> Draw
             let (glyph, word, style) = look(theme, Some(&execution.status));
             let stopped = execution
                 .stop_date
-                .map_or_else(|| "—".to_string(), |at| ago(app.now, at));
+                .map_or_else(|| "—".to_string(), |at| app.when(at));
             let error = detail.and_then(|d| d.error.clone()).unwrap_or_default();
             // Its machine's list is older than the sweep should leave it.
             let (error, error_style) = if app.machine_is_stale(&execution.state_machine_arn) {

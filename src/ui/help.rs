@@ -9,9 +9,9 @@ use super::{Theme, centered, fit};
 use crate::keymap;
 
 /// The help, scrolled by `scroll` lines; it says how many lines are below what fits.
-pub fn render(theme: &Theme, frame: &mut Frame, area: Rect, scroll: u16) {
+pub fn render(keys: &keymap::Keymap, theme: &Theme, frame: &mut Frame, area: Rect, scroll: u16) {
     let mut lines = Vec::new();
-    for (title, rows) in keymap::help_sections() {
+    for (title, rows) in keys.help_sections() {
         lines.push(Line::from(Span::styled(title, theme.title)));
         for (keys, help) in rows {
             lines.push(Line::from(vec![

@@ -61,7 +61,7 @@ pub fn on_screen(app: &App, buffer: &Buffer, body: Rect, status_row: Rect) -> Ve
             View::Pipelines | View::Executions => {}
         }
     }
-    if let Some(status) = &app.ui.status
+    if let Some(status) = app.status_shown()
         && let Some(start) = status.text.find("https://")
     {
         let url = status.text[start..]

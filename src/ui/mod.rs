@@ -20,8 +20,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::app::{App, Coverage, View};
-use crate::keymap::{self, Mode};
-use crate::model::{StatusLook, Tone, ago, span};
+use crate::keymap::Mode;
+use crate::model::{StatusLook, Tone, span};
 use crate::terminal::Hyperlink;
 use ratatui::style::Style;
 pub use theme::Theme;
@@ -59,7 +59,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) -> Rendered {
     render_footer(app, theme, frame, footer);
     if app.ui.help {
         // The whole screen: at 80×24 every binding fits.
-        help::render(theme, frame, frame.area(), app.ui.help_scroll);
+        help::render(&app.keys, theme, frame, frame.area(), app.ui.help_scroll);
     }
     let dialog_whole = match &app.confirm {
         Some(dialog) => confirm::render(dialog, theme, frame, body),
@@ -98,6 +98,10 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     if settings.read_only {
         parts.push((0, " · READ-ONLY".into(), theme.warning));
+    }
+    // Times that are not ages say in which zone they are.
+    if let Some(label) = app.ui.time.label(app.now) {
+        parts.push((1, format!(" · {label}"), theme.label));
     }
     // The half on screen says how fresh its list is; the other half just how big.
     let pipelines = &app.model.codepipeline.list;
@@ -175,11 +179,11 @@ fn render_status(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
-    let line = match &app.ui.status {
+    let line = match app.status_shown() {
         Some(status) => Line::from(vec![
             Span::styled(format!(" {} ", glyph(status.tone)), theme.tone(status.tone)),
             Span::styled(status.text.clone(), theme.tone(status.tone)),
-            Span::styled(format!("  ({})", ago(app.now, status.at)), theme.muted),
+            Span::styled(format!("  ({})", app.when(status.at)), theme.muted),
         ]),
         None => Line::from(""),
     };
@@ -200,7 +204,9 @@ fn glyph(tone: Tone) -> &'static str {
 /// end the line, so a person at 80 columns can find the rest and get out.
 fn render_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mode = app.mode();
-    let hints: Vec<(String, String)> = keymap::hints(mode)
+    let hints: Vec<(String, String)> = app
+        .keys
+        .hints(mode)
         .into_iter()
         .map(|(key, hint)| {
             let read_only_write =

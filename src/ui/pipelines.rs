@@ -9,8 +9,8 @@ use ratatui::widgets::{Block, Paragraph};
 use super::Theme;
 use super::list::{self, Column};
 use crate::app::{App, PipelineRow};
+use crate::model::Tone;
 use crate::model::overview::Health;
-use crate::model::{Tone, ago};
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rows = app.rows();
@@ -153,10 +153,7 @@ fn line(app: &App, theme: &Theme, row: &PipelineRow) -> Drawn {
     } else {
         theme.tone(tone)
     };
-    let changed = view
-        .last_change
-        .map(|at| ago(app.now, at))
-        .unwrap_or_default();
+    let changed = view.last_change.map(|at| app.when(at)).unwrap_or_default();
     Drawn {
         status: Span::styled(status, theme.tone(status_tone)),
         name: row.name.to_string(),

@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 
 use super::{Theme, cut};
 use crate::app::{App, Ran};
-use crate::model::ago;
 use crate::model::logs::{excerpt, is_error_line};
 
 /// The most log lines the pane shows; fewer when it is short.
@@ -99,7 +98,7 @@ fn build_lines(
         .build_log_source(id)
         .and_then(|source| app.model.logs.logs.get(&source))
         .and_then(|t| t.loaded_at())
-        .map(|at| format!(" · log read {}", ago(app.now, at)));
+        .map(|at| format!(" · log read {}", app.when(at)));
     if let Some(phase) = build.failed_phase() {
         head.push(Span::styled(format!(" in {}", phase.phase), theme.failed));
     } else if let Some(phase) = build.current_phase.as_ref().filter(|_| build.running()) {

@@ -13,7 +13,7 @@ use crate::app::{App, Reader, Reading};
 use crate::model::logs::is_error_line;
 use crate::model::text::thousands;
 use crate::model::timeline::{Mark, TimelineRow};
-use crate::model::{LogLine, Tracked, ago, span};
+use crate::model::{LogLine, Tracked, span};
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, reader: &Reader) {
     let (title, state) = title(app, reader);
@@ -155,7 +155,7 @@ fn title(app: &App, reader: &Reader) -> (String, Vec<(String, Option<Style>)>) {
 fn freshness<T>(app: &App, tracked: &Tracked<T>) -> Vec<(String, Option<Style>)> {
     let mut out = Vec::new();
     if let Some(at) = tracked.loaded_at() {
-        out.push((format!("· read {}", ago(app.now, at)), None));
+        out.push((format!("· read {}", app.when(at)), None));
     }
     if let Some(error) = tracked.error() {
         out.push((format!("· ⚠ {error}"), None));

@@ -10,7 +10,7 @@ use super::{Theme, detail, fit, look};
 use crate::app::App;
 use crate::eligibility::short_id;
 use crate::model::StatusLook;
-use crate::model::{ActionState, StageDeclaration, StageState, ago, run_groups};
+use crate::model::{ActionState, StageDeclaration, StageState, run_groups};
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, name: &str) {
     let tracked = app.model.codepipeline.states.get(name);
@@ -24,7 +24,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, name: &st
     if let Some(tracked) = tracked {
         if let Some(at) = tracked.loaded_at() {
             title.push(Span::styled(
-                format!("· updated {} ", ago(app.now, at)),
+                format!("· updated {} ", app.when(at)),
                 theme.label,
             ));
         }
@@ -128,7 +128,7 @@ fn execution_label(app: &App, theme: &Theme, name: &str) -> Span<'static> {
     if let Some(execution) = position.map(|i| &history[i]) {
         text.push_str(&format!(" {}", execution.status.word()));
         if let Some(start) = execution.start_time {
-            text.push_str(&format!(", started {}", ago(app.now, start)));
+            text.push_str(&format!(", started {}", app.when(start)));
         }
     }
     if let Some(i) = position {
@@ -205,7 +205,7 @@ fn stage_line<'a>(app: &App, theme: &Theme, stage: &'a StageState, selected: boo
         spans.push(Span::styled(format!("  retried {attempts}×"), theme.label));
     }
     if let Some(at) = stage.last_change() {
-        spans.push(Span::styled(format!("  {}", ago(app.now, at)), theme.muted));
+        spans.push(Span::styled(format!("  {}", app.when(at)), theme.muted));
     }
     Line::from(spans)
 }
@@ -267,7 +267,7 @@ fn action_line<'a>(
     ];
     match (&action.error, action.last_status_change) {
         (Some(error), _) => spans.push(Span::styled(format!(" {}", error.code), theme.failed)),
-        (None, Some(at)) => spans.push(Span::styled(format!(" {}", ago(app.now, at)), theme.muted)),
+        (None, Some(at)) => spans.push(Span::styled(format!(" {}", app.when(at)), theme.muted)),
         _ => {}
     }
     if let Some(percent) = action.percent_complete.filter(|_| action.error.is_none()) {

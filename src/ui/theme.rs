@@ -115,8 +115,8 @@ impl Theme {
 
     /// The theme the environment asks for: NO_COLOR (https://no-color.org, any
     /// non-empty value), TERM and COLORTERM for the colours and hyperlinks, the locale
-    /// for Unicode. `ascii` forces ASCII.
-    pub fn from_env(palette: Palette, ascii: bool) -> Self {
+    /// for Unicode unless `ascii` says.
+    pub fn from_env(palette: Palette, ascii: Option<bool>) -> Self {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let term = var("TERM");
         let colours = if var("NO_COLOR").is_some() {
@@ -127,7 +127,7 @@ impl Theme {
         let locale = var("LC_ALL")
             .or_else(|| var("LC_CTYPE"))
             .or_else(|| var("LANG"));
-        let ascii = ascii || !utf8_locale(locale.as_deref());
+        let ascii = ascii.unwrap_or(!utf8_locale(locale.as_deref()));
         let mut theme = Self::build(palette, colours, ascii);
         theme.hyperlinks = hyperlinks_understood(term.as_deref());
         theme

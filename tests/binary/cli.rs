@@ -579,3 +579,54 @@ async fn without_a_terminal_the_dashboard_points_to_report() {
     let output = run(home.path(), &["--demo"], &[]).await;
     assert_one_line_error(&output, "unstick needs a terminal; try `unstick report`");
 }
+
+#[tokio::test]
+async fn the_settings_file_is_documented_read_and_forgiven() {
+    let home = tempfile::tempdir().unwrap();
+    // The documented default is a file unstick reads as its own defaults.
+    let output = run(home.path(), &["config", "--print-default"], &[]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(unstick::config::parse(&text).is_ok());
+    let output = run(home.path(), &["config"], &[]).await;
+    let path = String::from_utf8(output.stdout).unwrap();
+    assert!(path.trim().ends_with("unstick/config.toml"), "{path}");
+
+    // A file with a mistake: one line naming it, its line and the setting, and the
+    // report still runs on the defaults.
+    let dir = home.path().join(".config/unstick");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "[polling]\nbudget = 2\nburst = 9\n",
+    )
+    .unwrap();
+    let output = run(home.path(), &["report", "--demo"], &[]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let warning = stderr(&output);
+    assert_eq!(warning.lines().count(), 1, "{warning}");
+    assert!(
+        warning.contains("config.toml line 3: unknown field `burst`"),
+        "{warning}"
+    );
+    assert!(warning.ends_with("using the defaults"), "{warning}");
+
+    // A good one is used: its region is the report's, unless a flag names another.
+    let config = home.path().join("mine.toml");
+    std::fs::write(&config, "[aws]\nregion = \"eu-west-1\"\n").unwrap();
+    let output = run(
+        home.path(),
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "report",
+            "--json",
+            "--demo",
+        ],
+        &[],
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["region"], "eu-west-1");
+}

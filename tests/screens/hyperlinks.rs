@@ -154,6 +154,8 @@ async fn a_pipeline_and_its_build_are_links_written_once() {
         text: "Deploy runs on https://deploy.example/runs/7 (copied)".into(),
         tone: Tone::Muted,
         at: t0(),
+        view: app.ui.view.clone(),
+        reading: false,
     });
     let status = links_in(&screen.draw(&app));
     assert_eq!(

@@ -38,3 +38,64 @@ async fn help_scrolls_by_line_and_page_and_never_past_its_end() {
     app.update(char_key('x'));
     assert!(!app.ui.help);
 }
+
+#[tokio::test]
+async fn a_status_belongs_to_its_view_and_fades() {
+    let emulator = demo_emulator().await;
+    let mut app = loaded_app(&emulator, false).await;
+    app.update(Action::Tick(t0()));
+    // A key that does nothing here says where it does something.
+    app.update(char_key('r'));
+    let said = app.status_shown().expect("a note").text.clone();
+    assert_eq!(
+        said,
+        "r does nothing here; in a pipeline: retry the failed actions of the stage (FAILED_ACTIONS)"
+    );
+    // A key that does nothing anywhere says so.
+    app.update(char_key('Z'));
+    assert_eq!(
+        app.status_shown().unwrap().text,
+        "Z is not a key of unstick; ? lists them"
+    );
+    // It belongs to the view it arose in: another view does not show it, and coming
+    // back does not bring it back once it is old.
+    app.update(key(KeyCode::Tab));
+    assert!(app.status_shown().is_none());
+    app.update(key(KeyCode::Tab));
+    assert!(app.status_shown().is_some(), "the same view, still fresh");
+    app.update(Action::Tick(t0() + jiff::SignedDuration::from_secs(9)));
+    assert!(app.status_shown().is_none(), "a note lasts 8 s");
+    // A failure stays a minute.
+    app.report_problem("the settings file has a typo");
+    app.update(Action::Tick(t0() + jiff::SignedDuration::from_secs(60)));
+    assert!(app.status_shown().is_some());
+    app.update(Action::Tick(t0() + jiff::SignedDuration::from_secs(70)));
+    assert!(app.status_shown().is_none());
+    let screen = screen_text(&app, 100, 30);
+    assert!(!screen.contains("typo"), "{screen}");
+}
+
+#[tokio::test]
+async fn keys_from_the_config_drive_the_app_and_its_footer() {
+    let emulator = demo_emulator().await;
+    let mut app = loaded_app(&emulator, false).await;
+    let config = unstick::config::parse("[keys]\nretry = \"t\"\ntimes = \"T\"\n").unwrap();
+    app.keys = config.keys;
+    open(&mut app, "checkout-web");
+    let footer = screen_text(&app, 100, 30);
+    assert!(footer.contains("t retry"), "{footer}");
+    // The old key no longer opens a write; the new one does.
+    app.update(char_key('r'));
+    assert!(app.confirm.is_none());
+    let note = &app.status_shown().unwrap().text;
+    assert!(
+        note.starts_with("r does nothing here; in an execution"),
+        "{note}"
+    );
+    app.update(char_key('t'));
+    assert!(app.confirm.is_some(), "t opens the retry dialog");
+    app.update(key(KeyCode::Esc));
+    // `T` switches times; `t` no longer does.
+    app.update(char_key('T'));
+    assert_eq!(app.ui.time, unstick::model::TimeDisplay::Local);
+}

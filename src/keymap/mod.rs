@@ -1,5 +1,11 @@
 //! The single table from keys to intents. The help screen and footer hints read it too,
-//! so what the screen says a key does is what it does.
+//! so what the screen says a key does is what it does. The person's config may move an
+//! intent to other keys (`overrides`); the table then changes, and with it the help and
+//! the footer.
+
+mod overrides;
+
+pub use overrides::{INTENT_NAMES, KeyError, parse_key};
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -55,6 +61,7 @@ pub enum Key {
     PageDown,
 }
 
+#[derive(Debug, Clone)]
 pub struct Binding {
     pub keys: &'static [Key],
     pub intent: Intent,
@@ -104,12 +111,13 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: &[Esc], intent: Intent::Back, scope: Scope::Views, help: "go back; clear the filter", hint: None },
     Binding { keys: &[Tab], intent: Intent::SwitchView, scope: Scope::Views, help: "switch between Pipelines and Executions", hint: Some("switch") },
     Binding { keys: &[Ctrl('r')], intent: Intent::Refresh, scope: Scope::Views, help: "refresh now", hint: Some("refresh") },
+    Binding { keys: &[Char('t')], intent: Intent::Times, scope: Scope::Views, help: "times as ages, local times or UTC", hint: None },
     Binding { keys: &[Char('?')], intent: Intent::Help, scope: Scope::Views, help: "show this help", hint: Some("help") },
     Binding { keys: &[Char('q')], intent: Intent::Quit, scope: Scope::Views, help: "quit", hint: Some("quit") },
 ];
 
 impl Mode {
-    fn scopes(self) -> &'static [Scope] {
+    pub fn scopes(self) -> &'static [Scope] {
         match self {
             Mode::Confirm => &[Scope::Confirm],
             Mode::Pipelines => &[Scope::Lists, Scope::Views],
@@ -155,8 +163,130 @@ fn key_of(event: &KeyEvent) -> Option<Key> {
     })
 }
 
-/// Turns a key into an action for the current mode, or nothing.
-pub fn resolve(event: &KeyEvent, mode: Mode) -> Option<Action> {
+/// The bindings in force: the table, with the person's keys where they chose others.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<Live>,
+}
+
+/// One binding as in force: its keys may differ from the table's.
+#[derive(Debug, Clone)]
+struct Live {
+    keys: Vec<Key>,
+    binding: &'static Binding,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Self {
+            bindings: BINDINGS
+                .iter()
+                .map(|binding| Live {
+                    keys: binding.keys.to_vec(),
+                    binding,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Keymap {
+    /// Turns a key into an action for the current mode, or nothing.
+    pub fn resolve(&self, event: &KeyEvent, mode: Mode) -> Option<Action> {
+        resolve_in(&self.bindings, event, mode)
+    }
+
+    /// What to say about a key that does nothing in `mode`: where it does something,
+    /// or that it does nothing anywhere. Nothing for what is not a key press (a release,
+    /// Alt-something), in a dialog, or while typing.
+    pub fn explain(&self, event: &KeyEvent, mode: Mode) -> Option<String> {
+        if event.kind == KeyEventKind::Release
+            || matches!(mode, Mode::Confirm | Mode::Filter | Mode::Help)
+        {
+            return None;
+        }
+        let key = key_of(event)?;
+        let name = label(key);
+        let elsewhere = self
+            .bindings
+            .iter()
+            .find(|live| live.binding.scope != Scope::Confirm && live.keys.contains(&key));
+        Some(match elsewhere {
+            Some(live) => format!(
+                "{name} does nothing here; in {}: {}",
+                place(live.binding.scope),
+                live.binding.help
+            ),
+            None => format!("{name} is not a key of unstick; ? lists them"),
+        })
+    }
+
+    /// Footer hints for a mode, in table order: ("r", "retry").
+    pub fn hints(&self, mode: Mode) -> Vec<(String, &'static str)> {
+        if mode == Mode::Filter {
+            return vec![("Enter".into(), "keep filter"), ("Esc".into(), "clear")];
+        }
+        let scopes = mode.scopes();
+        self.bindings
+            .iter()
+            .filter(|live| scopes.contains(&live.binding.scope))
+            .filter_map(|live| {
+                let key = live.keys.first()?;
+                live.binding.hint.map(|hint| (label(*key), hint))
+            })
+            .collect()
+    }
+
+    /// Help sections: (title, rows of (keys, description)).
+    pub fn help_sections(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+        let section = |scopes: &[Scope]| {
+            self.bindings
+                .iter()
+                .filter(|live| scopes.contains(&live.binding.scope))
+                .map(|live| (keys_label(&live.keys), live.binding.help))
+                .collect::<Vec<_>>()
+        };
+        vec![
+            ("Everywhere", section(&[Scope::Views])),
+            ("Lists", section(&[Scope::Lists])),
+            ("Pipeline", section(&[Scope::Pipeline])),
+            (
+                "Executions",
+                section(&[Scope::Redrive, Scope::Executions, Scope::Execution]),
+            ),
+            ("Copy (pipeline, execution, log)", section(&[Scope::Yank])),
+            ("Log and history", section(&[Scope::Reader])),
+            ("Confirmation dialog", section(&[Scope::Confirm])),
+        ]
+    }
+
+    /// How many lines the help has: its sections, Ctrl-c, and the glyphs.
+    pub fn help_height(&self) -> usize {
+        let keys: usize = self
+            .help_sections()
+            .iter()
+            .map(|(_, rows)| 1 + rows.len())
+            .sum();
+        keys + 1 + 1 + LEGEND.len()
+    }
+}
+
+/// Where a scope's keys work, in words.
+fn place(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Views => "every view",
+        Scope::Lists => "the lists",
+        Scope::Pipeline => "a pipeline",
+        Scope::Redrive => "an execution or the executions list",
+        Scope::Executions => "the executions list",
+        Scope::Execution => "an execution",
+        Scope::Reader => "a log or history",
+        Scope::Yank => "a pipeline, execution or log",
+        Scope::Confirm => "a confirmation",
+    }
+}
+
+fn resolve_in(bindings: &[Live], event: &KeyEvent, mode: Mode) -> Option<Action> {
     if event.kind == KeyEventKind::Release {
         return None;
     }
@@ -195,10 +325,10 @@ pub fn resolve(event: &KeyEvent, mode: Mode) -> Option<Action> {
         _ => {}
     }
     let scopes = mode.scopes();
-    BINDINGS
+    bindings
         .iter()
-        .find(|binding| scopes.contains(&binding.scope) && binding.keys.contains(&key))
-        .map(|binding| Action::Intent(binding.intent))
+        .find(|live| scopes.contains(&live.binding.scope) && live.keys.contains(&key))
+        .map(|live| Action::Intent(live.binding.intent))
 }
 
 pub fn label(key: Key) -> String {
@@ -225,42 +355,6 @@ pub fn keys_label(keys: &[Key]) -> String {
         .map(|key| label(*key))
         .collect::<Vec<_>>()
         .join("/")
-}
-
-/// Footer hints for a mode, in table order: ("r", "retry").
-pub fn hints(mode: Mode) -> Vec<(String, &'static str)> {
-    if mode == Mode::Filter {
-        return vec![("Enter".into(), "keep filter"), ("Esc".into(), "clear")];
-    }
-    let scopes = mode.scopes();
-    BINDINGS
-        .iter()
-        .filter(|binding| scopes.contains(&binding.scope))
-        .filter_map(|binding| binding.hint.map(|hint| (label(binding.keys[0]), hint)))
-        .collect()
-}
-
-/// Help sections: (title, rows of (keys, description)).
-pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-    let section = |scopes: &[Scope]| {
-        BINDINGS
-            .iter()
-            .filter(|binding| scopes.contains(&binding.scope))
-            .map(|binding| (keys_label(binding.keys), binding.help))
-            .collect::<Vec<_>>()
-    };
-    vec![
-        ("Everywhere", section(&[Scope::Views])),
-        ("Lists", section(&[Scope::Lists])),
-        ("Pipeline", section(&[Scope::Pipeline])),
-        (
-            "Executions",
-            section(&[Scope::Redrive, Scope::Executions, Scope::Execution]),
-        ),
-        ("Copy (pipeline, execution, log)", section(&[Scope::Yank])),
-        ("Log and history", section(&[Scope::Reader])),
-        ("Confirmation dialog", section(&[Scope::Confirm])),
-    ]
 }
 
 /// What each glyph on screen means. Colour is never the only signal, so each is also
@@ -296,12 +390,6 @@ pub const LEGEND: &[(&str, &str)] = &[
     ),
 ];
 
-/// How many lines the help has: its sections, Ctrl-c, and the glyphs.
-pub fn help_height() -> usize {
-    let keys: usize = help_sections().iter().map(|(_, rows)| 1 + rows.len()).sum();
-    keys + 1 + 1 + LEGEND.len()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,7 +399,7 @@ mod tests {
     }
 
     fn intent(code: KeyCode, mode: Mode) -> Option<Intent> {
-        match resolve(&press(code), mode) {
+        match Keymap::default().resolve(&press(code), mode) {
             Some(Action::Intent(intent)) => Some(intent),
             _ => None,
         }
@@ -348,10 +436,14 @@ mod tests {
     fn alt_modified_keys_are_not_their_letters() {
         for modifier in [KeyModifiers::ALT, KeyModifiers::META] {
             let alt_r = KeyEvent::new(KeyCode::Char('r'), modifier);
-            assert!(resolve(&alt_r, Mode::Pipeline).is_none());
-            assert!(resolve(&alt_r, Mode::Executions).is_none());
+            assert!(Keymap::default().resolve(&alt_r, Mode::Pipeline).is_none());
+            assert!(
+                Keymap::default()
+                    .resolve(&alt_r, Mode::Executions)
+                    .is_none()
+            );
             let alt_y = KeyEvent::new(KeyCode::Char('y'), modifier);
-            assert!(resolve(&alt_y, Mode::Confirm).is_none());
+            assert!(Keymap::default().resolve(&alt_y, Mode::Confirm).is_none());
         }
     }
 
@@ -360,7 +452,7 @@ mod tests {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         for mode in [Mode::Confirm, Mode::Filter, Mode::Help, Mode::Pipeline] {
             assert!(matches!(
-                resolve(&ctrl_c, mode),
+                Keymap::default().resolve(&ctrl_c, mode),
                 Some(Action::Intent(Intent::Quit))
             ));
         }
@@ -369,14 +461,14 @@ mod tests {
     #[test]
     fn filter_mode_types_letters() {
         assert!(matches!(
-            resolve(&press(KeyCode::Char('q')), Mode::Filter),
+            Keymap::default().resolve(&press(KeyCode::Char('q')), Mode::Filter),
             Some(Action::Filter(FilterEdit::Insert('q')))
         ));
     }
 
     #[test]
     fn hints_come_from_the_table() {
-        let hints = hints(Mode::Pipeline);
+        let hints = Keymap::default().hints(Mode::Pipeline);
         assert!(hints.contains(&("r".to_string(), "retry")));
         assert!(!hints.iter().any(|(_, hint)| *hint == "filter"));
     }
