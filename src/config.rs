@@ -173,7 +173,7 @@ mod tests {
         let config = parse(
             "[aws]\nprofile = \"prod\"\nregion = \"eu-west-1\"\nread_only = true\n\
              [display]\ntheme = \"light\"\ntime = \"utc\"\n\
-             [keys]\nretry = \"t\"\nquit = [\"q\", \"ctrl-q\"]\n",
+             [keys]\nretry = \"x\"\nquit = [\"q\", \"ctrl-q\"]\n",
         )
         .unwrap();
         assert_eq!(config.aws.profile.as_deref(), Some("prod"));
@@ -184,7 +184,7 @@ mod tests {
         assert!(matches!(
             config
                 .keys
-                .resolve(&press(KeyCode::Char('t')), Mode::Pipeline),
+                .resolve(&press(KeyCode::Char('x')), Mode::Pipeline),
             Some(Action::Intent(Intent::RetryFailed))
         ));
         let ctrl_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL);

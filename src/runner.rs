@@ -90,7 +90,8 @@ impl Runner {
         let runner = self.clone();
         match command {
             // The terminal's to carry out, not AWS's: `tui::drive` writes it.
-            Command::Copy(_) => {}
+            // The terminal's own: carried out by the loop that owns it.
+            Command::Copy(_) | Command::Notify(_) => {}
             Command::Arm { dialog, after } => {
                 tokio::spawn(async move {
                     tokio::time::sleep(after).await;

@@ -117,6 +117,11 @@ fn carry_out<B: Backend + Passthrough>(
             // A terminal that cannot take it ignores it; nothing is lost but the copy.
             let _ = terminal.backend_mut().pass_through(&sequence);
         }
+        Command::Notify(text) => {
+            let _ = terminal
+                .backend_mut()
+                .pass_through(&osc::notification(&text));
+        }
         command => runner.run(command),
     }
 }

@@ -346,4 +346,6 @@ pub enum Command {
     Send(Write),
     /// Put text on the clipboard of the person's own machine, through the terminal.
     Copy(String),
+    /// Ring the terminal's bell and ask it for a desktop notice (config `bell`).
+    Notify(String),
 }

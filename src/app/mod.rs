@@ -25,6 +25,7 @@ mod confirm;
 mod coverage;
 mod executions;
 mod navigation;
+mod notice;
 mod picture;
 mod pipeline_replies;
 mod polling;
@@ -165,6 +166,12 @@ pub struct App {
     pub keys: Keymap,
     /// Ring the terminal when a new failure appears or a write ends (config `bell`).
     pub bell: bool,
+    /// When the dashboard started: a failure after it is new.
+    started: Timestamp,
+    /// The failures already rung for.
+    announced: BTreeSet<String>,
+    /// What to ring for after this reply.
+    notices: Vec<String>,
     pub schedule: Schedule,
     pub now: Timestamp,
     /// The CodePipeline retries this dashboard sent.
@@ -203,6 +210,9 @@ impl App {
             settings,
             keys: Keymap::default(),
             bell: false,
+            started: now,
+            announced: BTreeSet::new(),
+            notices: Vec::new(),
             schedule,
             now,
             retries: RetryTracking::default(),

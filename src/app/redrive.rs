@@ -240,6 +240,7 @@ impl App {
                 ),
             ),
         };
+        self.notice(&text);
         self.say(tone, text);
     }
 }

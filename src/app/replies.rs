@@ -36,7 +36,8 @@ impl App {
         // An open dialog must still be true to the newest data, and so must a reader.
         self.recheck_dialog();
         self.refresh_reader();
-        Vec::new()
+        self.notice_failures();
+        self.take_notices()
     }
 
     /// Remembers which listings stopped before AWS's last page (and forgets those that

@@ -207,6 +207,7 @@ impl App {
                     ),
                 ),
             };
+            self.notice(&text);
             self.say(tone, text);
         }
     }

@@ -42,6 +42,25 @@ pub fn hyperlink_start(url: &str) -> String {
 /// Ends the hyperlink `hyperlink_start` opened.
 pub const HYPERLINK_END: &str = "\u{1b}]8;;\u{1b}\\";
 
+/// The bell, and a desktop notice saying `text` where the terminal offers one: OSC 777
+/// (foot, Ghostty, rxvt-unicode, WezTerm) and OSC 9 (iTerm2, Windows Terminal, kitty).
+/// Terminals that know neither ignore them and ring. Only printable ASCII of the text is
+/// kept, so nothing in it can end a sequence.
+pub fn notification(text: &str) -> String {
+    let safe: String = text
+        .chars()
+        .map(|c| {
+            if (' '..='~').contains(&c) && c != ';' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .take(200)
+        .collect();
+    format!("\u{7}\u{1b}]777;notify;unstick;{safe}\u{1b}\\\u{1b}]9;{safe}\u{1b}\\")
+}
+
 /// Writing bytes straight to the terminal, past the cell buffer: what OSC sequences need.
 pub trait Passthrough {
     fn pass_through(&mut self, sequence: &str) -> io::Result<()>;
@@ -80,6 +99,17 @@ mod tests {
             .trim_end_matches('\u{7}');
         let decoded = String::from_utf8(STANDARD.decode(payload).unwrap()).unwrap();
         assert_eq!(decoded.len(), CLIPBOARD_MAX_BYTES);
+    }
+
+    #[test]
+    fn a_notice_rings_and_cannot_escape() {
+        let notice = notification("checkout-web failed");
+        assert!(notice.starts_with('\u{7}'));
+        assert!(notice.contains("\u{1b}]777;notify;unstick;checkout-web failed\u{1b}\\"));
+        assert!(notice.ends_with("\u{1b}]9;checkout-web failed\u{1b}\\"));
+        let evil = notification("x\u{1b}]0;owned\u{7};y");
+        assert_eq!(evil.matches('\u{1b}').count(), 4, "{evil:?}");
+        assert_eq!(evil.matches('\u{7}').count(), 1);
     }
 
     #[test]

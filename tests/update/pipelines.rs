@@ -735,3 +735,65 @@ async fn a_signal_closes_the_dialog_and_ends_the_dashboard() {
     assert!(app.should_quit);
     assert_eq!(app.stopped_by.map(StopSignal::number), Some(1));
 }
+
+/// The notices a batch of commands rings for.
+fn notices(commands: &[Command]) -> Vec<String> {
+    commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Notify(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_bell_rings_once_for_a_retrys_end_and_a_new_failure_never_for_old_ones() {
+    let emulator = demo_emulator().await;
+    let mut app = loaded_app(&emulator, false).await;
+    app.bell = true;
+    // The demo's failures are older than the dashboard: what the person came to see.
+    let quiet = state_changes(&mut app, "checkout-web", secs(1), |_| {});
+    assert!(notices(&quiet).is_empty(), "{quiet:?}");
+    open(&mut app, "checkout-web");
+    app.update(char_key('r'));
+    let Command::Send(Write::Retry { plan, .. }) = answer_yes(&mut app).remove(0) else {
+        panic!("a retry");
+    };
+    app.update(Action::WriteAnswered(Answered::Retry {
+        plan: plan.clone(),
+        result: Ok(RetryReceipt {
+            pipeline_execution_id: plan.pipeline_execution_id.clone(),
+            request_id: None,
+        }),
+    }));
+    let running = state_changes(
+        &mut app,
+        "checkout-web",
+        secs(32),
+        build_is("InProgress", secs(31)),
+    );
+    assert!(notices(&running).is_empty());
+    let ended = state_changes(
+        &mut app,
+        "checkout-web",
+        secs(50),
+        build_is("Failed", secs(49)),
+    );
+    assert_eq!(
+        notices(&ended),
+        vec!["checkout-web / Build: Failed after retry; checkout-web failed".to_string()]
+    );
+    // Once: the same failure read again rings no more.
+    let again = state_changes(&mut app, "checkout-web", secs(60), |_| {});
+    assert!(notices(&again).is_empty());
+    // Without the bell, nothing rings.
+    app.bell = false;
+    let off = state_changes(
+        &mut app,
+        "checkout-web",
+        secs(80),
+        build_is("Failed", secs(79)),
+    );
+    assert!(notices(&off).is_empty());
+}
