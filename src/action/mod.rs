@@ -91,6 +91,8 @@ pub enum Intent {
     CopyError,
     /// Show times as ages, local times or UTC.
     Times,
+    /// Order the lists another way.
+    Sort,
 }
 
 /// Editing the filter line while `/` is active.

@@ -41,20 +41,34 @@ impl App {
 
     /// The list as shown: filtered by machine or execution name, most recent first.
     pub fn execution_rows(&self) -> Vec<ExecutionRow<'_>> {
-        let needle = self.ui.filter.to_lowercase();
-        let matches = |text: &str| text.to_lowercase().contains(&needle);
+        let mut filter = super::fuzzy::Fuzzy::new(&self.ui.filter);
         let sfn = &self.model.sfn;
+        let machine_of = |e: &Execution| {
+            sfn.machine(&e.state_machine_arn)
+                .map_or("", |m| m.name.as_str())
+        };
         let mut executions: Vec<Execution> = sfn
             .executions(&self.execution_filters())
             .into_iter()
             .filter(|e| {
-                let machine = sfn
-                    .machine(&e.state_machine_arn)
-                    .map_or("", |m| m.name.as_str());
-                matches(&e.name) || matches(machine)
+                let error = sfn
+                    .detail(&e.execution_arn)
+                    .and_then(|d| d.error.as_deref());
+                filter.matches([machine_of(e), e.name.as_str(), error.unwrap_or("")])
             })
             .collect();
-        executions.sort_by_key(|e| std::cmp::Reverse(e.stop_date.or(e.start_date)));
+        match self.ui.sort {
+            SortOrder::Failure => {
+                executions.sort_by_key(|e| std::cmp::Reverse(e.stop_date.or(e.start_date)))
+            }
+            SortOrder::Name => {
+                executions.sort_by(|a, b| (machine_of(a), &a.name).cmp(&(machine_of(b), &b.name)))
+            }
+            SortOrder::Status => executions.sort_by(|a, b| {
+                (a.status.word(), std::cmp::Reverse(a.stop_date))
+                    .cmp(&(b.status.word(), std::cmp::Reverse(b.stop_date)))
+            }),
+        }
         let mut rows: Vec<ExecutionRow> = executions
             .into_iter()
             .map(|execution| {
@@ -74,14 +88,18 @@ impl App {
         rows.extend(
             sfn.machine_list()
                 .iter()
-                .filter(|m| m.machine_type == MachineType::Express && matches(&m.name))
+                .filter(|m| {
+                    m.machine_type == MachineType::Express && filter.matches([m.name.as_str()])
+                })
                 .map(|m| ExecutionRow::Express { machine: &m.name }),
         );
         let filters = self.execution_filters();
         rows.extend(
             sfn.machine_list()
                 .iter()
-                .filter(|m| matches(&m.name) && self.has_more(&m.state_machine_arn))
+                .filter(|m| {
+                    filter.matches([m.name.as_str()]) && self.has_more(&m.state_machine_arn)
+                })
                 .map(|m| {
                     let listed = filters
                         .iter()

@@ -24,6 +24,7 @@ use crate::poller::{Outcome, Schedule, Wish};
 mod confirm;
 mod coverage;
 mod executions;
+mod fuzzy;
 mod navigation;
 mod notice;
 mod picture;
@@ -115,6 +116,36 @@ pub struct Ui {
     pub screen_rows: u16,
     /// Ages, local times or UTC, wherever a time is shown.
     pub time: TimeDisplay,
+    /// How the lists are ordered (`s`).
+    pub sort: SortOrder,
+}
+
+/// The lists' orders: the most recent failure first (as `report`), by name, or by
+/// status (failed, then running, then the rest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    #[default]
+    Failure,
+    Name,
+    Status,
+}
+
+impl SortOrder {
+    pub fn next(self) -> Self {
+        match self {
+            Self::Failure => Self::Name,
+            Self::Name => Self::Status,
+            Self::Status => Self::Failure,
+        }
+    }
+
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Failure => "newest failure first",
+            Self::Name => "by name",
+            Self::Status => "by status",
+        }
+    }
 }
 
 /// Where the person is in the CodePipeline half: the list and one pipeline.
@@ -205,6 +236,7 @@ impl App {
                 return_to: None,
                 screen_rows: 24,
                 time: TimeDisplay::default(),
+                sort: SortOrder::default(),
             },
             confirm: None,
             settings,
@@ -354,6 +386,14 @@ impl App {
                 }
                 Vec::new()
             }
+            Intent::Sort => {
+                self.ui.sort = self.ui.sort.next();
+                self.say(
+                    Tone::Muted,
+                    format!("Sorted {} (s sorts)", self.ui.sort.words()),
+                );
+                Vec::new()
+            }
             Intent::Times => {
                 self.ui.time = self.ui.time.next();
                 let shown = match self.ui.time {
@@ -416,7 +456,18 @@ impl App {
                 self.ui.pipelines.chosen_action = None;
                 self.poll()
             }
-            Intent::PageUp | Intent::PageDown => Vec::new(),
+            Intent::PageUp | Intent::PageDown => {
+                // A page of the list: the screen less the header, frame, column titles,
+                // status and footer.
+                let page = self.ui.screen_rows.saturating_sub(6).max(1) as isize;
+                self.move_selection(if intent == Intent::PageUp {
+                    -page
+                } else {
+                    page
+                });
+                self.ui.pipelines.chosen_action = None;
+                self.poll()
+            }
             Intent::Open => match &self.ui.view {
                 View::Pipeline(_) => self.open_action(),
                 View::Executions => match self.selected_execution_arn() {

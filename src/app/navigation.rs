@@ -195,13 +195,12 @@ impl App {
 
     /// The list as shown: filtered by name, failed first.
     pub fn rows(&self) -> Vec<PipelineRow<'_>> {
-        let needle = self.ui.filter.to_lowercase();
+        let mut filter = super::fuzzy::Fuzzy::new(&self.ui.filter);
         let mut rows: Vec<PipelineRow> = self
             .model
             .codepipeline
             .pipeline_names()
             .into_iter()
-            .filter(|name| name.to_lowercase().contains(&needle))
             .map(|name| {
                 let tracked = self.model.codepipeline.states.get(name);
                 PipelineRow {
@@ -210,8 +209,20 @@ impl App {
                     error: tracked.and_then(|t| t.error()),
                 }
             })
+            .filter(|row| {
+                let view = &row.overview;
+                let fields = [&view.failed_stage, &view.failed_action, &view.error_code];
+                filter.matches(
+                    std::iter::once(row.name)
+                        .chain(fields.into_iter().flatten().map(String::as_str)),
+                )
+            })
             .collect();
-        rows.sort_by_key(|row| sort_key(row.name, &row.overview));
+        match self.ui.sort {
+            SortOrder::Failure => rows.sort_by_key(|row| sort_key(row.name, &row.overview)),
+            SortOrder::Name => rows.sort_by(|a, b| a.name.cmp(b.name)),
+            SortOrder::Status => rows.sort_by_key(|row| (row.overview.health, row.name)),
+        }
         rows
     }
 

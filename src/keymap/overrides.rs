@@ -42,6 +42,7 @@ pub const INTENT_NAMES: &[(&str, Intent)] = &[
     ("copy-arn", Intent::CopyArn),
     ("copy-error", Intent::CopyError),
     ("times", Intent::Times),
+    ("sort", Intent::Sort),
 ];
 
 /// Why a key binding from the config cannot be used; the config names where it is.

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::list::{self, Column};
 use super::{Theme, fit_pair, look};
-use crate::app::{App, ExecutionRow};
+use crate::app::{App, ExecutionRow, SortOrder};
 use crate::eligibility::thousands;
 use crate::model::{RedriveStatus, StatusLook, Tone};
 
@@ -36,6 +36,12 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         "failed, timed out, aborted "
     };
     title.push(Span::styled(format!("· {shown}"), theme.label));
+    if app.ui.sort != SortOrder::default() {
+        title.push(Span::styled(
+            format!("· {} ", app.ui.sort.words()),
+            theme.label,
+        ));
+    }
     if app.ui.filtering || !app.ui.filter.is_empty() {
         let cursor = if app.ui.filtering { "▏" } else { "" };
         title.push(Span::styled(

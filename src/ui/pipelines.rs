@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::Theme;
 use super::list::{self, Column};
-use crate::app::{App, PipelineRow};
+use crate::app::{App, PipelineRow, SortOrder};
 use crate::model::Tone;
 use crate::model::overview::Health;
 
@@ -19,6 +19,12 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         format!(" Pipelines ({}/{total}) ", rows.len()),
         theme.title,
     )];
+    if app.ui.sort != SortOrder::default() {
+        title.push(Span::styled(
+            format!("· {} ", app.ui.sort.words()),
+            theme.label,
+        ));
+    }
     if app.ui.filtering || !app.ui.filter.is_empty() {
         let cursor = if app.ui.filtering { "▏" } else { "" };
         title.push(Span::styled(

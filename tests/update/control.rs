@@ -99,3 +99,60 @@ async fn keys_from_the_config_drive_the_app_and_its_footer() {
     app.update(char_key('T'));
     assert_eq!(app.ui.time, unstick::model::TimeDisplay::Local);
 }
+
+#[tokio::test]
+async fn lists_page_sort_and_match_fuzzily() {
+    let emulator = demo_emulator().await;
+    let mut app = loaded_app(&emulator, false).await;
+    let names = |app: &unstick::app::App| -> Vec<String> {
+        app.rows().iter().map(|r| r.name.to_string()).collect()
+    };
+    // Newest failure first, as the report lists them.
+    assert_eq!(names(&app)[0], "inventory-sync");
+    app.update(char_key('s'));
+    let by_name = names(&app);
+    let mut sorted = by_name.clone();
+    sorted.sort();
+    assert_eq!(by_name, sorted);
+    assert!(screen_text(&app, 100, 30).contains("· by name"));
+    app.update(char_key('s'));
+    assert_eq!(app.ui.sort, unstick::app::SortOrder::Status);
+    app.update(char_key('s'));
+    assert_eq!(app.ui.sort, unstick::app::SortOrder::Failure);
+
+    // Pages move by the screen's height, and stop at the ends.
+    app.update(Action::Resize { rows: 8 });
+    app.update(key(KeyCode::PageDown));
+    assert_eq!(
+        app.selected_row_name().as_deref(),
+        Some(names(&app)[2].as_str())
+    );
+    for _ in 0..5 {
+        app.update(key(KeyCode::PageDown));
+    }
+    assert_eq!(app.selected_row_name(), names(&app).last().cloned());
+    app.update(key(KeyCode::PageUp));
+    app.update(key(KeyCode::Home));
+    assert_eq!(app.selected_row_name(), names(&app).first().cloned());
+
+    // `/` is fuzzy, over name, stage, action and error code.
+    app.update(char_key('/'));
+    for c in "chkweb".chars() {
+        app.update(char_key(c));
+    }
+    assert_eq!(names(&app), vec!["checkout-web"]);
+    app.update(key(KeyCode::Esc));
+    app.update(char_key('/'));
+    for c in "integrationtests".chars() {
+        app.update(char_key(c));
+    }
+    assert_eq!(names(&app), vec!["checkout-web"], "by its failing action");
+    app.update(key(KeyCode::Esc));
+    app.update(char_key('/'));
+    for c in "jobfailed deploy".chars() {
+        app.update(char_key(c));
+    }
+    let failed_deploys = names(&app);
+    assert!(failed_deploys.contains(&"payments-api".to_string()));
+    assert!(!failed_deploys.contains(&"checkout-web".to_string()));
+}
