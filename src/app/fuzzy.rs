@@ -7,7 +7,13 @@ use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 /// A filter ready to test rows; an empty one lets every row through.
 pub struct Fuzzy {
-    pattern: Option<Pattern>,
+    /// None for an empty filter: the matcher's scratch space is a large zeroed
+    /// allocation, and the lists are built several times a frame.
+    active: Option<Active>,
+}
+
+struct Active {
+    pattern: Pattern,
     matcher: Matcher,
     buffer: Vec<char>,
 }
@@ -16,24 +22,26 @@ impl Fuzzy {
     pub fn new(needle: &str) -> Self {
         let needle = needle.trim();
         Self {
-            pattern: (!needle.is_empty())
-                .then(|| Pattern::parse(needle, CaseMatching::Ignore, Normalization::Smart)),
-            matcher: Matcher::new(Config::DEFAULT),
-            buffer: Vec::new(),
+            active: (!needle.is_empty()).then(|| Active {
+                pattern: Pattern::parse(needle, CaseMatching::Ignore, Normalization::Smart),
+                matcher: Matcher::new(Config::DEFAULT),
+                buffer: Vec::new(),
+            }),
         }
     }
 
     /// Whether any of `texts` matches.
     pub fn matches<'a>(&mut self, texts: impl IntoIterator<Item = &'a str>) -> bool {
-        let Some(pattern) = &self.pattern else {
+        let Some(active) = &mut self.active else {
             return true;
         };
         // One haystack, so a pattern of several words can match across the fields.
         let haystack = texts.into_iter().collect::<Vec<_>>().join(" ");
-        pattern
+        active
+            .pattern
             .score(
-                Utf32Str::new(&haystack, &mut self.buffer),
-                &mut self.matcher,
+                Utf32Str::new(&haystack, &mut active.buffer),
+                &mut active.matcher,
             )
             .is_some()
     }

@@ -60,18 +60,6 @@ impl TimeDisplay {
             then.strftime("%b %d").to_string()
         }
     }
-
-    /// `at` in full, where there is room: an age, or the date and time with its zone.
-    pub fn long(self, now: Timestamp, at: Timestamp) -> String {
-        match self {
-            Self::Relative => ago(now, at),
-            Self::Utc => at.strftime("%Y-%m-%d %H:%M:%SZ").to_string(),
-            Self::Local => at
-                .to_zoned(TimeZone::system())
-                .strftime("%Y-%m-%d %H:%M:%S %Z")
-                .to_string(),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -86,7 +74,6 @@ mod tests {
         assert_eq!(TimeDisplay::Relative.short(now, today), "15m ago");
         assert_eq!(TimeDisplay::Utc.short(now, today), "02:54:12");
         assert_eq!(TimeDisplay::Utc.short(now, earlier), "Nov 05");
-        assert_eq!(TimeDisplay::Utc.long(now, today), "2026-11-21 02:54:12Z");
         assert_eq!(TimeDisplay::Utc.label(now).as_deref(), Some("times UTC"));
         assert_eq!(TimeDisplay::Relative.label(now), None);
         assert_eq!(
