@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::app::App;
 use crate::eligibility::{Reason, RetryMode, retry_plan};
 use crate::model::links;
-use crate::model::overview::{Health, overview, sort_key};
+use crate::model::overview::Health;
 use crate::model::{ActionState, LogSource, StageStatus, StatusFilter, StatusLook};
 
 pub use collect::{Collected, Reading, collect};
@@ -203,25 +203,14 @@ fn action_links(
 pub fn build(app: &App, now: Timestamp) -> Report {
     let model = &app.model;
     let mut pipelines = Vec::new();
-    // In the dashboard's order: failed first, the most recent failure at the top.
-    let mut names = model.codepipeline.pipeline_names();
-    names.sort_by_cached_key(|name| {
-        let state = model
-            .codepipeline
-            .states
-            .get(*name)
-            .and_then(|t| t.data.as_ref());
-        sort_key(name, &overview(state))
-    });
-    for name in names {
-        let tracked = model.codepipeline.states.get(name);
-        let state = tracked.and_then(|t| t.data.as_ref());
-        let view = overview(state);
+    // The dashboard's own rows, in its order: failed first, the most recent failure at
+    // the top (the report's app has no filter and the default sort).
+    for row in app.rows() {
+        let name = row.name;
+        let state = model.codepipeline.state(name);
+        let view = row.overview;
         // A read that failed, or a state that does not say how the pipeline is doing.
-        let error = tracked
-            .and_then(|t| t.error())
-            .map(str::to_string)
-            .or(view.unclear);
+        let error = row.error.map(str::to_string).or(view.unclear);
         let health = view.health;
         if health != Health::Failed && error.is_none() {
             continue;
