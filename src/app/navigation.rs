@@ -10,7 +10,7 @@ const MAX_FILTER: usize = 200;
 impl App {
     /// How far the help can scroll: until its last line is on the screen's last row.
     pub fn help_scroll_limit(&self) -> u16 {
-        let height = self.keys.help_height() as u16 + 2;
+        let height = self.keys.help_lines().len() as u16 + 2;
         height.saturating_sub(self.ui.screen_rows)
     }
 

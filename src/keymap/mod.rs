@@ -261,15 +261,39 @@ impl Keymap {
         ]
     }
 
-    /// How many lines the help has: its sections, Ctrl-c, and the glyphs.
-    pub fn help_height(&self) -> usize {
-        let keys: usize = self
-            .help_sections()
-            .iter()
-            .map(|(_, rows)| 1 + rows.len())
-            .sum();
-        keys + 1 + 1 + LEGEND.len()
+    /// The help, line by line: each section's keys, Ctrl-c, and the glyphs' legend. The
+    /// overlay draws these and the app scrolls by their count, so the two cannot differ.
+    pub fn help_lines(&self) -> Vec<HelpLine> {
+        let mut lines = Vec::new();
+        for (title, rows) in self.help_sections() {
+            lines.push(HelpLine::Title(title));
+            lines.extend(
+                rows.into_iter()
+                    .map(|(keys, help)| HelpLine::Key(keys, help)),
+            );
+        }
+        lines.push(HelpLine::Key(
+            label(Ctrl('c')),
+            "quit, from anywhere (sends nothing)",
+        ));
+        lines.push(HelpLine::Title("Glyphs"));
+        lines.extend(
+            LEGEND
+                .iter()
+                .map(|(glyph, meaning)| HelpLine::Glyph(glyph, meaning)),
+        );
+        lines
     }
+}
+
+/// One line of the help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelpLine {
+    Title(&'static str),
+    /// Keys, and what they do.
+    Key(String, &'static str),
+    /// A glyph, and what it means.
+    Glyph(&'static str, &'static str),
 }
 
 /// Where a scope's keys work, in words.

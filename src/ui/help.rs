@@ -6,31 +6,25 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::{Theme, centered, fit};
-use crate::keymap;
+use crate::keymap::{self, HelpLine};
 
 /// The help, scrolled by `scroll` lines; it says how many lines are below what fits.
 pub fn render(keys: &keymap::Keymap, theme: &Theme, frame: &mut Frame, area: Rect, scroll: u16) {
-    let mut lines = Vec::new();
-    for (title, rows) in keys.help_sections() {
-        lines.push(Line::from(Span::styled(title, theme.title)));
-        for (keys, help) in rows {
-            lines.push(Line::from(vec![
+    let lines: Vec<Line> = keys
+        .help_lines()
+        .into_iter()
+        .map(|line| match line {
+            HelpLine::Title(title) => Line::from(Span::styled(title, theme.title)),
+            HelpLine::Key(keys, help) => Line::from(vec![
                 Span::styled(format!("  {}", fit(&keys, 12)), theme.key),
                 Span::raw(help),
-            ]));
-        }
-    }
-    lines.push(Line::from(vec![
-        Span::styled("  Ctrl-c      ", theme.key),
-        Span::raw("quit, from anywhere (sends nothing)"),
-    ]));
-    lines.push(Line::from(Span::styled("Glyphs", theme.title)));
-    for (glyph, meaning) in keymap::LEGEND {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {glyph}  "), theme.key),
-            Span::raw(*meaning),
-        ]));
-    }
+            ]),
+            HelpLine::Glyph(glyph, meaning) => Line::from(vec![
+                Span::styled(format!("  {glyph}  "), theme.key),
+                Span::raw(meaning),
+            ]),
+        })
+        .collect();
     let popup = centered(area, 72, lines.len() as u16 + 2);
     let more = (lines.len() as u16 + 2).saturating_sub(popup.height + scroll);
     let mut block = Block::bordered()
