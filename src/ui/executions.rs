@@ -99,7 +99,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .map(|row| line(app, theme, row, name_width))
         .collect();
     // The wide layout's extra columns only when its names and errors fit whole there.
-    let columns = if list::fits_whole(WIDE, &lines, area) {
+    let columns = if list::fits_whole(WIDE, &lines, &block, area) {
         WIDE
     } else {
         NARROW

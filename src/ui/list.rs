@@ -52,23 +52,31 @@ fn wanted<T>(columns: &[Column<T>], rows: &[T]) -> Vec<u16> {
         .collect()
 }
 
-/// Whether every cell of `rows` fits whole in `columns` inside `area`'s frame: a layout
-/// with more columns is only worth it then.
-pub fn fits_whole<T>(columns: &[Column<T>], rows: &[T], area: Rect) -> bool {
-    let width = area
-        .width
-        .saturating_sub(2 + HIGHLIGHT.chars().count() as u16);
-    let gaps = SPACING * columns.len().saturating_sub(1) as u16;
-    let wanted = wanted(columns, rows);
-    let needed: u16 = columns
+/// The width `columns` need to show every cell of `wanted` whole, gaps included.
+fn needed<T>(columns: &[Column<T>], wanted: &[u16]) -> u16 {
+    let cells: u16 = columns
         .iter()
-        .zip(&wanted)
+        .zip(wanted)
         .map(|(column, &wanted)| match column.width {
             Constraint::Length(n) => n,
             _ => wanted,
         })
         .sum();
-    needed + gaps <= width
+    cells + SPACING * columns.len().saturating_sub(1) as u16
+}
+
+/// The columns' room in `area`: inside the frame, less the selection mark.
+fn room(block: &Block, area: Rect) -> u16 {
+    block
+        .inner(area)
+        .width
+        .saturating_sub(HIGHLIGHT.chars().count() as u16)
+}
+
+/// Whether every cell of `rows` fits whole in `columns` inside `block` in `area`: a
+/// layout with more columns is only worth it then.
+pub fn fits_whole<T>(columns: &[Column<T>], rows: &[T], block: &Block, area: Rect) -> bool {
+    needed(columns, &wanted(columns, rows)) <= room(block, area)
 }
 
 /// Each column's width in `width` columns: `Fill` columns as wide as their widest text
@@ -76,26 +84,15 @@ pub fn fits_whole<T>(columns: &[Column<T>], rows: &[T], area: Rect) -> bool {
 /// when they do not.
 fn widths<T>(columns: &[Column<T>], rows: &[T], width: u16) -> Vec<u16> {
     let wanted = wanted(columns, rows);
-    let fixed: u16 = columns
+    let all_fit = needed(columns, &wanted) <= width;
+    let last_fill = columns
         .iter()
-        .filter_map(|c| match c.width {
-            Constraint::Length(n) => Some(n),
-            _ => None,
-        })
-        .sum();
-    let gaps = SPACING * columns.len().saturating_sub(1) as u16;
-    let room = width.saturating_sub(fixed + gaps);
-    let fills: Vec<usize> = (0..columns.len())
-        .filter(|&i| matches!(columns[i].width, Constraint::Fill(_)))
-        .collect();
-    let fill_wanted: u16 = fills.iter().map(|&i| wanted[i]).sum();
+        .rposition(|c| matches!(c.width, Constraint::Fill(_)));
     let constraints: Vec<Constraint> = columns
         .iter()
         .enumerate()
         .map(|(i, column)| match column.width {
-            Constraint::Fill(_) if fill_wanted <= room && Some(&i) != fills.last() => {
-                Constraint::Length(wanted[i])
-            }
+            Constraint::Fill(_) if all_fit && Some(i) != last_fill => Constraint::Length(wanted[i]),
             other => other,
         })
         .collect();
@@ -110,9 +107,7 @@ fn widths<T>(columns: &[Column<T>], rows: &[T], width: u16) -> Vec<u16> {
 
 /// Draws `list` in `area`, its selected row highlighted.
 pub fn draw<T>(frame: &mut Frame, area: Rect, theme: &Theme, list: ListTable<T>) {
-    let inner = list.block.inner(area);
-    let width = inner.width.saturating_sub(HIGHLIGHT.chars().count() as u16);
-    let widths = widths(list.columns, list.rows, width);
+    let widths = widths(list.columns, list.rows, room(&list.block, area));
     let header = Row::new(list.columns.iter().map(|column| column.header)).style(theme.title);
     let rows = list.rows.iter().map(|row| {
         Row::new(list.columns.iter().zip(&widths).map(|(column, &width)| {

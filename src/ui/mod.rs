@@ -204,7 +204,8 @@ fn glyph(tone: Tone) -> &'static str {
 /// end the line, so a person at 80 columns can find the rest and get out.
 fn render_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mode = app.mode();
-    let hints: Vec<(String, String)> = app
+    // (key, text, always shown)
+    let hints: Vec<(String, String, bool)> = app
         .keys
         .hints(mode)
         .into_iter()
@@ -216,23 +217,22 @@ fn render_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             } else {
                 format!(" {hint}  ")
             };
-            (key, text)
+            (key, text, hint == "help" || hint == "quit")
         })
         .collect();
-    let width = |(key, text): &(String, String)| key.chars().count() + text.chars().count();
-    let always = |(_, text): &(String, String)| text == " help  " || text == " quit  ";
+    let width =
+        |(key, text, _): &(String, String, bool)| key.chars().count() + text.chars().count();
     // The last hint's two trailing spaces may fall off the edge.
-    let mut room = area.width as usize + 1;
-    room = room.saturating_sub(hints.iter().filter(|h| always(h)).map(width).sum());
+    let always: usize = hints.iter().filter(|h| h.2).map(width).sum();
+    let mut room = (area.width as usize + 1).saturating_sub(always);
     let mut spans = vec![Span::raw(" ")];
     for hint in &hints {
-        let fits = always(hint) || width(hint) <= room;
-        if !fits {
-            // The rest are in help; skipping one keeps the order of those shown.
-            room = 0;
-            continue;
-        }
-        if !always(hint) {
+        if !hint.2 {
+            if width(hint) > room {
+                // The rest are in help; skipping one keeps the order of those shown.
+                room = 0;
+                continue;
+            }
             room -= width(hint);
         }
         spans.push(Span::styled(hint.0.clone(), theme.key));
