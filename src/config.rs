@@ -16,11 +16,14 @@ use crate::terminal::looks::Palette;
 /// The documented default file, printed by `unstick config --print-default`.
 pub const DEFAULT: &str = include_str!("../assets/config.toml");
 
-/// Where the file is looked for.
-pub fn default_path() -> PathBuf {
-    directories::ProjectDirs::from("", "", "unstick")
-        .map(|dirs| dirs.config_dir().join("config.toml"))
-        .unwrap_or_else(|| PathBuf::from("config.toml"))
+/// Where the file is: the one `--config` names, else the default place.
+pub fn path(flag: Option<&Path>) -> PathBuf {
+    match flag {
+        Some(path) => path.to_path_buf(),
+        None => directories::ProjectDirs::from("", "", "unstick")
+            .map(|dirs| dirs.config_dir().join("config.toml"))
+            .unwrap_or_else(|| PathBuf::from("config.toml")),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -38,7 +38,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             None => {
-                let (config, problem) = settings_file(cli.config.as_deref());
+                let (config, problem) = config::load(&config::path(cli.config.as_deref()));
                 let display = &config.display;
                 let palette = cli.theme.or(display.theme).unwrap_or_default();
                 let ascii = cli.ascii.then_some(true).or(display.ascii);
@@ -61,7 +61,7 @@ fn main() -> ExitCode {
                 if print_default {
                     print!("{}", config::DEFAULT);
                 } else {
-                    let path = cli.config.clone().unwrap_or_else(config::default_path);
+                    let path = config::path(cli.config.as_deref());
                     println!("{}", path.display());
                 }
                 Ok(ExitCode::SUCCESS)
@@ -82,7 +82,7 @@ fn main() -> ExitCode {
                     timeout,
                     logs,
                 };
-                let (config, problem) = settings_file(cli.config.as_deref());
+                let (config, problem) = config::load(&config::path(cli.config.as_deref()));
                 if let Some(problem) = problem {
                     eprintln!("unstick: {problem}");
                 }
@@ -241,14 +241,6 @@ async fn connect(
         region,
     };
     Ok((Clients::new(&config), settings, identity, problem))
-}
-
-/// The settings file the flags name, or the default one, and what is wrong with it.
-fn settings_file(path: Option<&std::path::Path>) -> (Config, Option<String>) {
-    match path {
-        Some(path) => config::load(path),
-        None => config::load(&config::default_path()),
-    }
 }
 
 /// The connection the flags ask for, with the file's profile and region where neither

@@ -194,7 +194,48 @@ impl Default for Keymap {
 impl Keymap {
     /// Turns a key into an action for the current mode, or nothing.
     pub fn resolve(&self, event: &KeyEvent, mode: Mode) -> Option<Action> {
-        resolve_in(&self.bindings, event, mode)
+        if event.kind == KeyEventKind::Release {
+            return None;
+        }
+        if mode == Mode::Filter && event.code == KeyCode::Backspace {
+            return Some(Action::Filter(FilterEdit::Backspace));
+        }
+        let key = key_of(event)?;
+        // Ctrl-C always quits, even inside a dialog: quitting never sends anything.
+        if key == Ctrl('c') {
+            return Some(Action::Intent(Intent::Quit));
+        }
+        match mode {
+            // Help scrolls with the movement keys; any other key closes it.
+            Mode::Help => {
+                let intent = match key {
+                    Char('j') | Down => Intent::Down,
+                    Char('k') | Up => Intent::Up,
+                    PageDown | Ctrl('d') | Char(' ') => Intent::PageDown,
+                    PageUp | Ctrl('u') => Intent::PageUp,
+                    Char('g') | Home => Intent::Top,
+                    Char('G') | End => Intent::Bottom,
+                    _ => Intent::Back,
+                };
+                return Some(Action::Intent(intent));
+            }
+            Mode::Filter => {
+                return Some(Action::Filter(match key {
+                    Char(c) => FilterEdit::Insert(c),
+                    Enter => FilterEdit::Accept,
+                    Esc => FilterEdit::Clear,
+                    Up => return Some(Action::Intent(Intent::Up)),
+                    Down => return Some(Action::Intent(Intent::Down)),
+                    _ => return None,
+                }));
+            }
+            _ => {}
+        }
+        let scopes = mode.scopes();
+        self.bindings
+            .iter()
+            .find(|live| scopes.contains(&live.binding.scope) && live.keys.contains(&key))
+            .map(|live| Action::Intent(live.binding.intent))
     }
 
     /// What to say about a key that does nothing in `mode`: where it does something,
@@ -309,51 +350,6 @@ fn place(scope: Scope) -> &'static str {
         Scope::Yank => "a pipeline, execution or log",
         Scope::Confirm => "a confirmation",
     }
-}
-
-fn resolve_in(bindings: &[Live], event: &KeyEvent, mode: Mode) -> Option<Action> {
-    if event.kind == KeyEventKind::Release {
-        return None;
-    }
-    if mode == Mode::Filter && event.code == KeyCode::Backspace {
-        return Some(Action::Filter(FilterEdit::Backspace));
-    }
-    let key = key_of(event)?;
-    // Ctrl-C always quits, even inside a dialog: quitting never sends anything.
-    if key == Ctrl('c') {
-        return Some(Action::Intent(Intent::Quit));
-    }
-    match mode {
-        // Help scrolls with the movement keys; any other key closes it.
-        Mode::Help => {
-            let intent = match key {
-                Char('j') | Down => Intent::Down,
-                Char('k') | Up => Intent::Up,
-                PageDown | Ctrl('d') | Char(' ') => Intent::PageDown,
-                PageUp | Ctrl('u') => Intent::PageUp,
-                Char('g') | Home => Intent::Top,
-                Char('G') | End => Intent::Bottom,
-                _ => Intent::Back,
-            };
-            return Some(Action::Intent(intent));
-        }
-        Mode::Filter => {
-            return Some(Action::Filter(match key {
-                Char(c) => FilterEdit::Insert(c),
-                Enter => FilterEdit::Accept,
-                Esc => FilterEdit::Clear,
-                Up => return Some(Action::Intent(Intent::Up)),
-                Down => return Some(Action::Intent(Intent::Down)),
-                _ => return None,
-            }));
-        }
-        _ => {}
-    }
-    let scopes = mode.scopes();
-    bindings
-        .iter()
-        .find(|live| scopes.contains(&live.binding.scope) && live.keys.contains(&key))
-        .map(|live| Action::Intent(live.binding.intent))
 }
 
 pub fn label(key: Key) -> String {
