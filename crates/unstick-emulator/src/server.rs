@@ -67,16 +67,45 @@ pub struct Emulator {
 struct Inner {
     addr: SocketAddr,
     options: EmulatorOptions,
-    /// The table requests are dispatched through.
-    services: Vec<Mutex<Box<dyn Service>>>,
+    /// Each region is its own world, as in AWS: the options' region plays the scenario;
+    /// any other region a request is signed for starts empty, in the same account.
+    worlds: Mutex<std::collections::BTreeMap<String, Arc<World>>>,
+    /// What another region starts with.
+    elsewhere: Scenario,
     clock: super::Clock,
     faults: Mutex<Faults>,
-    quotas: Mutex<Quotas>,
     /// Signs paging tokens: a token from another run of the emulator is refused, as AWS
     /// refuses an expired one.
     secret: u64,
     requests: Mutex<Vec<(String, Value)>>,
     served: Mutex<Vec<Served>>,
+}
+
+/// One region's services and quotas.
+struct World {
+    /// The table requests are dispatched through.
+    services: Vec<Mutex<Box<dyn Service>>>,
+    quotas: Mutex<Quotas>,
+}
+
+impl World {
+    fn new(scenario: &Scenario, region: &str, start: Timestamp, quotas: &QuotaOptions) -> Self {
+        // Pipelines start builds, and builds and Lambda functions write logs: the services
+        // that share what they made share these stores.
+        let logs = LogStore::shared();
+        let builds = Builds::shared(&scenario.account_id, region, logs.clone());
+        let services: Vec<Box<dyn Service>> = vec![
+            Box::new(CodePipeline::new(scenario, region, start, builds.clone())),
+            Box::new(StepFunctions::new(scenario, region, start, logs.clone())),
+            Box::new(Sts::new(&scenario.account_id)),
+            Box::new(CodeBuild::new(builds)),
+            Box::new(Logs::new(logs)),
+        ];
+        Self {
+            services: services.into_iter().map(Mutex::new).collect(),
+            quotas: Mutex::new(Quotas::new(quotas.clone(), region)),
+        }
+    }
 }
 
 /// One request answered: which operation, when, and whether a quota throttled it. For
@@ -118,8 +147,8 @@ impl Emulator {
     /// Every operation it answers, by service as the API models name them: what a
     /// client may call.
     pub fn operations(&self) -> Vec<(&'static str, &'static str)> {
-        self.inner
-            .services
+        let home = self.inner.home();
+        home.services
             .iter()
             .flat_map(|service| {
                 let service = lock(service);
@@ -148,33 +177,17 @@ pub async fn start(
     let listener = TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;
     let start = options.scenario_time.unwrap_or_else(Timestamp::now);
-    // Pipelines start builds, and builds and Lambda functions write logs: the services
-    // that share what they made share these stores.
-    let logs = LogStore::shared();
-    let builds = Builds::shared(&scenario.account_id, &options.region, logs.clone());
-    let services: Vec<Box<dyn Service>> = vec![
-        Box::new(CodePipeline::new(
-            scenario,
-            &options.region,
-            start,
-            builds.clone(),
-        )),
-        Box::new(StepFunctions::new(
-            scenario,
-            &options.region,
-            start,
-            logs.clone(),
-        )),
-        Box::new(Sts::new(&scenario.account_id)),
-        Box::new(CodeBuild::new(builds)),
-        Box::new(Logs::new(logs)),
-    ];
+    let home = World::new(scenario, &options.region, start, &options.quotas);
     let emulator = Emulator {
         inner: Arc::new(Inner {
             addr,
-            services: services.into_iter().map(Mutex::new).collect(),
+            worlds: Mutex::new([(options.region.clone(), Arc::new(home))].into()),
+            elsewhere: Scenario {
+                pipelines: Vec::new(),
+                state_machines: Vec::new(),
+                ..scenario.clone()
+            },
             clock: super::Clock::starting_at(start),
-            quotas: Mutex::new(Quotas::new(options.quotas.clone(), &options.region)),
             options,
             faults: Mutex::new(Faults::default()),
             secret: fastrand::u64(..),
@@ -219,14 +232,35 @@ struct Request {
 }
 
 impl Inner {
+    fn home(&self) -> Arc<World> {
+        self.world(&self.options.region)
+    }
+
+    /// The world of `region`, made on first use.
+    fn world(&self, region: &str) -> Arc<World> {
+        lock(&self.worlds)
+            .entry(region.to_string())
+            .or_insert_with(|| {
+                let start = self.clock.now();
+                Arc::new(World::new(
+                    &self.elsewhere,
+                    region,
+                    start,
+                    &self.options.quotas,
+                ))
+            })
+            .clone()
+    }
+
     fn read(&self, headers: &HeaderMap, body: &[u8]) -> Request {
         let target = headers
             .get("x-amz-target")
             .and_then(|value| value.to_str().ok())
             .unwrap_or_default();
         // The service whose protocol `wanted` accepts: its index, and how it replies.
+        let home = self.home();
         let find = |wanted: &dyn Fn(Protocol) -> bool, otherwise: Wire| {
-            self.services
+            home.services
                 .iter()
                 .map(|service| lock(service).protocol())
                 .enumerate()
@@ -273,13 +307,20 @@ impl Inner {
     }
 
     /// Quotas, shape, answer: what the named service says to a readable request.
-    fn answer(&self, index: usize, operation: &str, input: &Value) -> Result<Value, ApiError> {
-        let mut service = lock(&self.services[index]);
+    fn answer(
+        &self,
+        region: &str,
+        index: usize,
+        operation: &str,
+        input: &Value,
+    ) -> Result<Value, ApiError> {
+        let world = self.world(region);
+        let mut service = lock(&world.services[index]);
         let Some(operation) = service.operations().iter().find(|op| op.name == operation) else {
             return Err(crate::service::unanswered(operation));
         };
         let now = self.clock.now();
-        if !lock(&self.quotas).take(service.model_name(), operation, now) {
+        if !lock(&world.quotas).take(service.model_name(), operation, now) {
             return Err(throttled());
         }
         shape::check(input, operation.input)?;
@@ -327,7 +368,10 @@ async fn handle(State(emulator): State<Emulator>, headers: HeaderMap, body: Byte
         Some(Fault::LoseReply(_) | Fault::Edit { .. }) | None => {}
     }
     let result = match request.service {
-        Some(index) => inner.answer(index, &request.operation, &input),
+        Some(index) => {
+            let region = signed_region(&headers).unwrap_or(&inner.options.region);
+            inner.answer(region, index, &request.operation, &input)
+        }
         None => Err(ApiError::new(
             400,
             "UnknownOperationException",
@@ -356,6 +400,19 @@ async fn handle(State(emulator): State<Emulator>, headers: HeaderMap, body: Byte
         (_, result) => result,
     };
     reply(wire, &request.operation, result)
+}
+
+/// The region a SigV4 request was signed for: the third part of its credential scope,
+/// `Credential=AKID/20261121/eu-west-1/codepipeline/aws4_request`.
+fn signed_region(headers: &HeaderMap) -> Option<&str> {
+    let authorization = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let scope = authorization.split("Credential=").nth(1)?;
+    let region = scope.split('/').nth(2)?;
+    let valid = !region.is_empty()
+        && region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    valid.then_some(region)
 }
 
 fn without_nulls(value: &mut Value) {
