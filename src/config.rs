@@ -160,6 +160,22 @@ mod tests {
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     #[test]
+    fn the_default_file_names_every_action_a_key_can_move() {
+        let listed = DEFAULT
+            .split("# The actions:")
+            .nth(1)
+            .expect("the list of actions");
+        for (name, _) in crate::keymap::INTENT_NAMES {
+            let word = format!(" {name},");
+            let last = format!(" {name}.");
+            assert!(
+                listed.contains(&word) || listed.contains(&last),
+                "{name} is not in the default file's list"
+            );
+        }
+    }
+
+    #[test]
     fn the_documented_default_is_the_default() {
         let config = parse(DEFAULT).expect("the default file parses");
         assert_eq!(config.display.theme, Some(Palette::Dark));

@@ -178,7 +178,7 @@ async fn connect(
     global: &ConnectionArgs,
     read_only: bool,
     max_attempts: u32,
-) -> color_eyre::Result<(Clients, Settings, Identity, StartupProblem)> {
+) -> color_eyre::Result<Connected> {
     // The SDK cannot use an empty endpoint; say so before it tries.
     if global
         .endpoint_url
@@ -240,7 +240,23 @@ async fn connect(
         profile: connection.profile.clone(),
         region,
     };
-    Ok((Clients::new(&config), settings, identity, problem))
+    Ok(Connected {
+        clients: Clients::new(&config),
+        settings,
+        identity,
+        problem,
+        connection,
+    })
+}
+
+/// What `connect` made.
+struct Connected {
+    clients: Clients,
+    settings: Settings,
+    identity: Identity,
+    problem: StartupProblem,
+    /// How AWS was reached, to reach it again in another profile or region.
+    connection: Connection,
 }
 
 /// The connection the flags ask for, with the file's profile and region where neither
@@ -308,7 +324,13 @@ async fn dashboard(
     start: Start<'_>,
 ) -> color_eyre::Result<ExitCode> {
     let budget = budget(pace)?;
-    let (clients, settings, identity, problem) = connect(&connection, read_only, 1).await?;
+    let Connected {
+        clients,
+        settings,
+        identity,
+        problem,
+        connection: reached,
+    } = connect(&connection, read_only, 1).await?;
     // A profile that is not defined would only show as "no credentials" on every read:
     // say what is wrong before taking over the terminal, as `report` and the AWS CLI do.
     if let Some(problem) = problem {
@@ -334,6 +356,7 @@ async fn dashboard(
     app.keys = start.config.keys.clone();
     app.ui.time = start.config.display.time.unwrap_or_default();
     app.bell = start.config.display.bell.unwrap_or(false);
+    app.profiles = aws::profile_names().await;
     if let Some(problem) = &start.problem {
         app.report_problem(problem);
     }
@@ -352,7 +375,8 @@ async fn dashboard(
         audit,
         identity,
         app.schedule.buckets(),
-    );
+    )
+    .switchable(reached);
     let stopped_by = tui::run(app, start.theme, runner, sender, inbox).await?;
     // As shells expect of a process a signal ended: 128 + the signal's number.
     Ok(stopped_by.map_or(ExitCode::SUCCESS, |signal| {
@@ -378,7 +402,12 @@ async fn run_report(
     // The report never writes; `read_only` only changes what it says a write would do.
     // One attempt per request: the report's own schedule waits out throttling and
     // passing faults, within its deadline, at the pace AWS's buckets allow.
-    let (clients, settings, _, problem) = connect(&connection, options.read_only, 1).await?;
+    let Connected {
+        clients,
+        settings,
+        problem,
+        ..
+    } = connect(&connection, options.read_only, 1).await?;
     if let Some(problem) = problem {
         return Err(eyre!(problem));
     }

@@ -5,7 +5,7 @@
 use crate::action::{
     BuildRead, BuildReply, LogsRead, LogsReply, PipelineRead, PipelineReply, SfnRead, SfnReply,
 };
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use jiff::Timestamp;
 use serde_json::json;
@@ -13,10 +13,10 @@ use tokio::sync::{Semaphore, mpsc::UnboundedSender};
 
 // The write a person confirmed (`Request`), apart from what the audit log says of it.
 use crate::action::{
-    Action, Answered, Command, Read, Reply, Write as Request, WriteContext, loaded,
+    Action, Answered, Command, Place, Read, Reply, Write as Request, WriteContext, loaded,
 };
 use crate::audit::{AuditLog, Audited, InFlight, Write};
-use crate::aws::{AwsError, Clients};
+use crate::aws::{self, AwsError, Clients, Connection, ErrorKind};
 use crate::model::{ExecutionHistory, LogLines, LogSource, Paged, RedriveReceipt, RetryReceipt};
 use crate::paging;
 use crate::poller::Buckets;
@@ -29,14 +29,24 @@ pub const READS_IN_FLIGHT: usize = 12;
 
 #[derive(Clone)]
 pub struct Runner {
-    clients: Clients,
+    here: Arc<RwLock<Here>>,
+    /// How to reach AWS besides the profile and region (endpoint, attempts), to switch
+    /// place; none where switching is not offered.
+    connection: Option<Connection>,
     actions: UnboundedSender<Action>,
     permits: Arc<Semaphore>,
     audit: Arc<AuditLog>,
-    identity: Identity,
     writes: Arc<InFlight>,
     /// The schedule's buckets: the later pages of a listing wait their turn in them.
     buckets: Buckets,
+}
+
+/// The place the runner works in now: its clients, who they are for the audit log, and
+/// how many switches led here (`WriteContext::place`).
+struct Here {
+    clients: Clients,
+    identity: Identity,
+    place: u64,
 }
 
 impl Runner {
@@ -48,14 +58,91 @@ impl Runner {
         buckets: Buckets,
     ) -> Self {
         Self {
-            clients,
+            here: Arc::new(RwLock::new(Here {
+                clients,
+                identity,
+                place: 0,
+            })),
+            connection: None,
             actions,
             permits: Arc::new(Semaphore::new(READS_IN_FLIGHT)),
             audit,
-            identity,
             writes: Arc::new(InFlight::default()),
             buckets,
         }
+    }
+
+    /// Lets `Command::Connect` move to another profile or region, reaching AWS as
+    /// `connection` says otherwise.
+    pub fn switchable(mut self, connection: Connection) -> Self {
+        self.connection = Some(connection);
+        self
+    }
+
+    fn here(&self) -> std::sync::RwLockReadGuard<'_, Here> {
+        self.here.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The clients to use now, and the place they belong to.
+    fn clients(&self) -> (Clients, Identity, u64) {
+        let here = self.here();
+        (here.clients.clone(), here.identity.clone(), here.place)
+    }
+
+    /// Hands a read's result to the app, unless the runner has moved since it started:
+    /// a reply from the old place must never land in the new picture. The check and the
+    /// send happen under the lock a switch takes, so a reply is either ahead of
+    /// `Action::Connected` in the channel or dropped.
+    fn deliver(&self, place: u64, action: Action) {
+        let here = self.here();
+        if here.place == place {
+            let _ = self.actions.send(action);
+        }
+    }
+
+    /// Builds the clients of `wanted` and, if that works, works there from now on. A
+    /// profile that is not defined is said as such, and the runner stays where it is.
+    async fn connect(&self, wanted: Place) -> Result<Place, AwsError> {
+        let Some(base) = &self.connection else {
+            return Err(AwsError::new(
+                ErrorKind::Other,
+                "switching profile or region is not offered here",
+            ));
+        };
+        if let Some(profile) = &wanted.profile {
+            aws::check_profile(profile).await?;
+        }
+        let (_, identity, _) = self.clients();
+        let connection = Connection {
+            profile: wanted.profile.clone(),
+            region: wanted.region.clone(),
+            ..base.clone()
+        };
+        let mut config = aws::sdk_config(&connection).await;
+        // A profile without a region of its own keeps the region in use, rather than
+        // leaving every read without one.
+        if config.region().is_none()
+            && let Some(region) = &identity.region
+        {
+            let connection = Connection {
+                region: Some(region.clone()),
+                ..connection
+            };
+            config = aws::sdk_config(&connection).await;
+        }
+        let now = Place {
+            profile: wanted.profile,
+            region: config.region().map(|r| r.to_string()),
+        };
+        let mut here = self.here.write().unwrap_or_else(PoisonError::into_inner);
+        here.clients = Clients::new(&config);
+        here.identity = Identity {
+            profile: now.profile.clone(),
+            region: now.region.clone(),
+        };
+        here.place += 1;
+        let _ = self.actions.send(Action::Connected(Ok(now.clone())));
+        Ok(now)
     }
 
     /// Audits a write, sends it once, and audits how it ended. While it is on its way
@@ -67,9 +154,10 @@ impl Runner {
         send: impl std::future::Future<Output = Result<T, AwsError>>,
         request_id: impl Fn(&T) -> Option<String>,
     ) -> Result<T, AwsError> {
+        let (_, identity, _) = self.clients();
         let audited = Arc::new(Audited::new(
             self.audit.clone(),
-            self.identity.clone(),
+            identity,
             context.account.clone(),
             write,
         ));
@@ -92,6 +180,13 @@ impl Runner {
             // The terminal's to carry out, not AWS's: `tui::drive` writes it.
             // The terminal's own: carried out by the loop that owns it.
             Command::Copy(_) | Command::Notify(_) => {}
+            Command::Connect(wanted) => {
+                tokio::spawn(async move {
+                    if let Err(error) = runner.connect(wanted).await {
+                        let _ = runner.actions.send(Action::Connected(Err(error)));
+                    }
+                });
+            }
             Command::Arm { dialog, after } => {
                 tokio::spawn(async move {
                     tokio::time::sleep(after).await;
@@ -103,11 +198,15 @@ impl Runner {
                     let Ok(_permit) = runner.permits.acquire().await else {
                         return;
                     };
-                    let result = fetch(&runner.clients, &runner.buckets, &read).await;
-                    let _ = runner.actions.send(Action::Loaded {
-                        at: Timestamp::now(),
-                        result: loaded(read, result),
-                    });
+                    let (clients, _, place) = runner.clients();
+                    let result = fetch(&clients, &runner.buckets, &read).await;
+                    runner.deliver(
+                        place,
+                        Action::Loaded {
+                            at: Timestamp::now(),
+                            result: loaded(read, result),
+                        },
+                    );
                 });
             }
             Command::Send(Request::Retry { plan, context }) => {
@@ -122,7 +221,16 @@ impl Runner {
                         mode: Some(plan.retry_mode.as_aws().to_string()),
                         client_token: None,
                     };
-                    let send = runner.clients.pipelines.retry_stage(&plan);
+                    let (clients, _, place) = runner.clients();
+                    if let Err(error) = same_place(&context, place) {
+                        let answered = Answered::Retry {
+                            plan,
+                            result: Err(error),
+                        };
+                        let _ = runner.actions.send(Action::WriteAnswered(answered));
+                        return;
+                    }
+                    let send = clients.pipelines.retry_stage(&plan);
                     let result = runner
                         .audited_send(&context, write, send, |r: &RetryReceipt| {
                             r.request_id.clone()
@@ -147,10 +255,17 @@ impl Runner {
                         mode: None,
                         client_token: Some(client_token.clone()),
                     };
-                    let send = runner
-                        .clients
-                        .sfn
-                        .redrive(&plan.execution_arn, &client_token);
+                    let (clients, _, place) = runner.clients();
+                    if let Err(error) = same_place(&context, place) {
+                        let answered = Answered::Redrive {
+                            plan,
+                            client_token,
+                            result: Err(error),
+                        };
+                        let _ = runner.actions.send(Action::WriteAnswered(answered));
+                        return;
+                    }
+                    let send = clients.sfn.redrive(&plan.execution_arn, &client_token);
                     let result = runner
                         .audited_send(&context, write, send, |r: &RedriveReceipt| {
                             r.request_id.clone()
@@ -165,6 +280,20 @@ impl Runner {
                 });
             }
         }
+    }
+}
+
+/// A write confirmed in one place is never sent from another: the app refuses to
+/// switch while a dialog could be answered, and this is the last guard. Not sent, so
+/// certainly not applied.
+fn same_place(context: &WriteContext, place: u64) -> Result<(), AwsError> {
+    if context.place == place {
+        Ok(())
+    } else {
+        Err(AwsError::new(
+            ErrorKind::Other,
+            "not sent: the profile or region changed after you confirmed",
+        ))
     }
 }
 

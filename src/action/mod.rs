@@ -93,6 +93,42 @@ pub enum Intent {
     Times,
     /// Order the lists another way.
     Sort,
+    /// Open the command line (`:`).
+    CommandLine,
+}
+
+/// Editing the command line while `:` is open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandEdit {
+    Insert(char),
+    Backspace,
+    /// Tab: complete the word under the cursor.
+    Complete,
+    /// Up/Down: an earlier or later command typed this session.
+    Recall {
+        older: bool,
+    },
+    /// Enter: run it.
+    Run,
+    /// Esc: close it, run nothing.
+    Cancel,
+}
+
+/// Where unstick reads and writes: a profile and a region. `None` leaves the choice to
+/// the SDK's chain (AWS_PROFILE, AWS_REGION, the profile's own region).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Place {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+}
+
+impl Place {
+    /// "profile prod, region eu-west-1".
+    pub fn describe(&self) -> String {
+        let profile = self.profile.as_deref().unwrap_or("default");
+        let region = self.region.as_deref().unwrap_or("no region");
+        format!("profile {profile}, region {region}")
+    }
 }
 
 /// Editing the filter line while `/` is active.
@@ -112,6 +148,7 @@ pub enum Action {
     Key(KeyEvent),
     Intent(Intent),
     Filter(FilterEdit),
+    Command(CommandEdit),
     /// The clock moved: refresh "ago" labels and start reads that are due.
     Tick(Timestamp),
     /// The terminal changed size (it has `rows` rows); the next frame adapts.
@@ -136,6 +173,9 @@ pub enum Action {
     },
     /// AWS answered a write (or the answer was lost: see `AwsError::may_have_arrived`).
     WriteAnswered(Answered),
+    /// The runner now reads and writes in this place (the profile and region the SDK
+    /// settled on), or could not move there and stays where it was.
+    Connected(Result<Place, AwsError>),
 }
 
 /// A write a person confirmed, as the runner sends it: exactly once, audited.
@@ -329,10 +369,14 @@ pub fn loaded(read: Read, result: Result<Reply, AwsError>) -> Loaded {
     }
 }
 
-/// Who is asking, for the audit log.
+/// Who is asking, for the audit log, and in which connection the person confirmed it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WriteContext {
     pub account: Option<String>,
+    /// How many times the dashboard had switched profile or region when it was asked:
+    /// the runner sends it only if it has switched as many times, so a write never
+    /// leaves for a place the person did not see in the dialog.
+    pub place: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -350,4 +394,6 @@ pub enum Command {
     Copy(String),
     /// Ring the terminal's bell and ask it for a desktop notice (config `bell`).
     Notify(String),
+    /// Read and write in another place from now on; answered by `Action::Connected`.
+    Connect(Place),
 }

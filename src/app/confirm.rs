@@ -67,6 +67,15 @@ impl App {
     /// Opens a dialog. Its first line says where the write goes: the account, region and
     /// profile, so that nobody retries production thinking it is staging.
     pub(super) fn ask(&mut self, question: Question, target_account: Option<&str>) {
+        // The dialog says where the write goes; that must not change while it is open.
+        if let Some(place) = &self.switching {
+            let text = format!(
+                "Not now: switching to {}; ask again once it is done",
+                place.describe()
+            );
+            self.say(Tone::Warning, text);
+            return;
+        }
         let mut lines = vec![("Account".to_string(), self.destination(target_account))];
         lines.extend(question.lines);
         self.open_dialog(
@@ -102,6 +111,7 @@ impl App {
     pub(super) fn write_context(&self, target_account: Option<&str>) -> WriteContext {
         WriteContext {
             account: self.account().or(target_account).map(str::to_string),
+            place: self.place,
         }
     }
 
@@ -188,6 +198,10 @@ impl App {
         };
         if self.settings.read_only {
             self.say(Tone::Warning, "read-only mode: nothing was sent");
+            return Vec::new();
+        }
+        if self.switching.is_some() && matches!(dialog.on_confirm, OnConfirm::Send(_)) {
+            self.say(Tone::Warning, "Not sent: the profile or region is changing");
             return Vec::new();
         }
         let still = dialog

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::action::{
-    Action, Answered, Command, FilterEdit, Intent, Loaded, Read, Reply, StopSignal, Unread, Write,
-    WriteContext,
+    Action, Answered, Command, FilterEdit, Intent, Loaded, Place, Read, Reply, StopSignal, Unread,
+    Write, WriteContext,
 };
 use crate::aws::AwsError;
 use crate::eligibility::{
@@ -21,6 +21,7 @@ use crate::model::{
 use crate::model::{StatusLook, TimeDisplay};
 use crate::poller::{Outcome, Schedule, Wish};
 
+mod command_line;
 mod confirm;
 mod coverage;
 mod executions;
@@ -35,10 +36,12 @@ mod redrive;
 mod replies;
 mod retry;
 mod sfn_replies;
+mod switch;
 mod watch;
 mod why;
 mod why_replies;
 
+pub use command_line::CommandLine;
 pub use coverage::Coverage;
 pub use picture::Depth;
 
@@ -48,7 +51,8 @@ pub use reader::{Reader, Reading};
 pub use watch::{RedriveTracking, RetryTracking, Watch};
 pub use why::{Chosen, CopyTargets, Ran};
 
-/// Fixed for the life of the process.
+/// Where the dashboard reads and how: set at start; `:profile`, `:region` and
+/// `:readonly` change them.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub read_only: bool,
@@ -118,6 +122,8 @@ pub struct Ui {
     pub time: TimeDisplay,
     /// How the lists are ordered (`s`).
     pub sort: SortOrder,
+    /// The `:` line, while it is open.
+    pub command: Option<CommandLine>,
 }
 
 /// The lists' orders: the most recent failure first (as `report`), by name, or by
@@ -197,6 +203,19 @@ pub struct App {
     pub keys: Keymap,
     /// Ring the terminal when a new failure appears or a write ends (config `bell`).
     pub bell: bool,
+    /// The profiles the AWS config files define, for `:profile` (empty: not known).
+    pub profiles: Vec<String>,
+    /// Commands run this session, oldest first, for ↑ on the command line.
+    commands_typed: Vec<String>,
+    /// Read-only was asked for at start: `:readonly off` may not undo it.
+    read_only_at_start: bool,
+    /// Where the runner is being moved to, until it answers: no dialog opens meanwhile.
+    pub switching: Option<Place>,
+    /// How many times the runner has moved; each write carries it (`WriteContext`).
+    place: u64,
+    /// The writes followed in the places left, by place: back there, they are still
+    /// followed and still refuse a second request.
+    left_behind: HashMap<Place, (RetryTracking, RedriveTracking)>,
     /// When the dashboard started: a failure after it is new.
     started: Timestamp,
     /// The failures already rung for.
@@ -237,11 +256,17 @@ impl App {
                 screen_rows: 24,
                 time: TimeDisplay::default(),
                 sort: SortOrder::default(),
+                command: None,
             },
             confirm: None,
-            settings,
             keys: Keymap::default(),
             bell: false,
+            profiles: Vec::new(),
+            commands_typed: Vec::new(),
+            read_only_at_start: settings.read_only,
+            switching: None,
+            place: 0,
+            left_behind: HashMap::new(),
             started: now,
             announced: BTreeSet::new(),
             notices: Vec::new(),
@@ -253,6 +278,7 @@ impl App {
             next_dialog: 0,
             should_quit: false,
             stopped_by: None,
+            settings,
         }
     }
 
@@ -266,6 +292,8 @@ impl App {
             Mode::Confirm
         } else if self.ui.help {
             Mode::Help
+        } else if self.ui.command.is_some() {
+            Mode::Command
         } else if self.ui.filtering || self.ui.reader.as_ref().is_some_and(|r| r.searching) {
             Mode::Filter
         } else if self.ui.reader.is_some() {
@@ -297,6 +325,8 @@ impl App {
                 self.on_filter(edit);
                 Vec::new()
             }
+            Action::Command(edit) => self.on_command_edit(edit),
+            Action::Connected(result) => self.on_connected(result),
             Action::Tick(now) => {
                 self.now = now;
                 self.poll()
@@ -354,6 +384,20 @@ impl App {
         });
     }
 
+    fn say_sort(&mut self) {
+        let words = self.ui.sort.words();
+        self.say(Tone::Muted, format!("Sorted {words} (s sorts)"));
+    }
+
+    fn say_times(&mut self) {
+        let shown = match self.ui.time {
+            TimeDisplay::Relative => "Times as ages",
+            TimeDisplay::Local => "Times in your local zone",
+            TimeDisplay::Utc => "Times in UTC",
+        };
+        self.say(Tone::Muted, format!("{shown} (t switches)"));
+    }
+
     /// The status line, while it belongs on screen: in the view where it was said, and
     /// for a while after (longer for a failure, which must not be missed).
     pub fn status_shown(&self) -> Option<&StatusLine> {
@@ -388,20 +432,16 @@ impl App {
             }
             Intent::Sort => {
                 self.ui.sort = self.ui.sort.next();
-                self.say(
-                    Tone::Muted,
-                    format!("Sorted {} (s sorts)", self.ui.sort.words()),
-                );
+                self.say_sort();
                 Vec::new()
             }
             Intent::Times => {
                 self.ui.time = self.ui.time.next();
-                let shown = match self.ui.time {
-                    TimeDisplay::Relative => "Times as ages",
-                    TimeDisplay::Local => "Times in your local zone",
-                    TimeDisplay::Utc => "Times in UTC",
-                };
-                self.say(Tone::Muted, format!("{shown} (t switches)"));
+                self.say_times();
+                Vec::new()
+            }
+            Intent::CommandLine => {
+                self.open_command_line();
                 Vec::new()
             }
             Intent::Help => {

@@ -5,7 +5,7 @@ use super::*;
 use crate::action::PipelineRead;
 
 /// A filter longer than this is a paste gone wrong, not a name.
-const MAX_FILTER: usize = 200;
+pub(super) const MAX_FILTER: usize = 200;
 
 impl App {
     /// How far the help can scroll: until its last line is on the screen's last row.

@@ -41,6 +41,14 @@ impl App {
         }
     }
 
+    /// From now on, as at the start: what has failed already is not news (the dashboard
+    /// moved to another place, whose failures the person has not seen yet but came to
+    /// look at).
+    pub(super) fn forget_failures_seen(&mut self) {
+        self.started = self.now;
+        self.announced.clear();
+    }
+
     /// The bell for what was noted, once.
     pub(super) fn take_notices(&mut self) -> Vec<Command> {
         if self.notices.is_empty() {

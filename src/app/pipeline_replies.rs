@@ -15,7 +15,8 @@ impl App {
                     .states
                     .retain(|name, _| names.contains(name));
                 if list.is_empty() {
-                    self.say(Tone::Muted, "No pipelines in this region");
+                    let text = format!("No pipelines in {}", self.region_words());
+                    self.say(Tone::Muted, text);
                 }
                 self.model.codepipeline.list.succeed(list, at);
             }

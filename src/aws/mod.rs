@@ -116,6 +116,19 @@ pub async fn check_profile(name: &str) -> Result<(), AwsError> {
     }
 }
 
+/// The profiles the AWS config files define, sorted: what `:profile` completes. None
+/// when the files cannot be read (then any name may be tried).
+pub async fn profile_names() -> Vec<String> {
+    let loaded =
+        aws_config::profile::load(&Fs::real(), &Env::real(), &EnvConfigFiles::default(), None)
+            .await;
+    let mut names: Vec<String> = loaded
+        .map(|profiles| profiles.profiles().map(str::to_string).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
 /// Loads the shared SDK configuration: default credential chain (environment, profile, SSO,
 /// IMDS), region, endpoint override, and short timeouts so a dead endpoint fails fast.
 pub async fn sdk_config(connection: &Connection) -> SdkConfig {

@@ -3,19 +3,22 @@
 //! intent to other keys (`overrides`); the table then changes, and with it the help and
 //! the footer.
 
+pub mod commands;
 mod overrides;
 
 pub use overrides::{INTENT_NAMES, KeyError, parse_key};
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::action::{Action, FilterEdit, Intent};
+use crate::action::{Action, CommandEdit, FilterEdit, Intent};
 
 /// Which bindings are live: a dialog or the filter line takes keys before the views do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Confirm,
     Filter,
+    /// The `:` command line takes the keys.
+    Command,
     Help,
     Pipelines,
     Pipeline,
@@ -113,6 +116,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: &[Tab], intent: Intent::SwitchView, scope: Scope::Views, help: "switch between Pipelines and Executions", hint: Some("switch") },
     Binding { keys: &[Ctrl('r')], intent: Intent::Refresh, scope: Scope::Views, help: "refresh now", hint: Some("refresh") },
     Binding { keys: &[Char('t')], intent: Intent::Times, scope: Scope::Views, help: "times as ages, local times or UTC", hint: None },
+    Binding { keys: &[Char(':')], intent: Intent::CommandLine, scope: Scope::Views, help: "a command, as listed below (Tab completes)", hint: None },
     Binding { keys: &[Char('?')], intent: Intent::Help, scope: Scope::Views, help: "show this help", hint: Some("help") },
     Binding { keys: &[Char('q')], intent: Intent::Quit, scope: Scope::Views, help: "quit", hint: Some("quit") },
 ];
@@ -131,7 +135,7 @@ impl Mode {
             ],
             Mode::Execution => &[Scope::Redrive, Scope::Execution, Scope::Yank, Scope::Views],
             Mode::Reader => &[Scope::Reader, Scope::Yank, Scope::Views],
-            Mode::Filter | Mode::Help => &[],
+            Mode::Filter | Mode::Command | Mode::Help => &[],
         }
     }
 }
@@ -200,6 +204,9 @@ impl Keymap {
         if mode == Mode::Filter && event.code == KeyCode::Backspace {
             return Some(Action::Filter(FilterEdit::Backspace));
         }
+        if mode == Mode::Command && event.code == KeyCode::Backspace {
+            return Some(Action::Command(CommandEdit::Backspace));
+        }
         let key = key_of(event)?;
         // Ctrl-C always quits, even inside a dialog: quitting never sends anything.
         if key == Ctrl('c') {
@@ -229,6 +236,17 @@ impl Keymap {
                     _ => return None,
                 }));
             }
+            Mode::Command => {
+                return Some(Action::Command(match key {
+                    Char(c) => CommandEdit::Insert(c),
+                    Tab => CommandEdit::Complete,
+                    Up => CommandEdit::Recall { older: true },
+                    Down => CommandEdit::Recall { older: false },
+                    Enter => CommandEdit::Run,
+                    Esc => CommandEdit::Cancel,
+                    _ => return None,
+                }));
+            }
             _ => {}
         }
         let scopes = mode.scopes();
@@ -243,7 +261,10 @@ impl Keymap {
     /// Alt-something), in a dialog, or while typing.
     pub fn explain(&self, event: &KeyEvent, mode: Mode) -> Option<String> {
         if event.kind == KeyEventKind::Release
-            || matches!(mode, Mode::Confirm | Mode::Filter | Mode::Help)
+            || matches!(
+                mode,
+                Mode::Confirm | Mode::Filter | Mode::Command | Mode::Help
+            )
         {
             return None;
         }
@@ -267,6 +288,14 @@ impl Keymap {
     pub fn hints(&self, mode: Mode) -> Vec<(String, &'static str)> {
         if mode == Mode::Filter {
             return vec![("Enter".into(), "keep filter"), ("Esc".into(), "clear")];
+        }
+        if mode == Mode::Command {
+            return vec![
+                ("Tab".into(), "complete"),
+                ("Enter".into(), "run"),
+                ("↑".into(), "earlier"),
+                ("Esc".into(), "cancel"),
+            ];
         }
         let scopes = mode.scopes();
         self.bindings
@@ -317,6 +346,12 @@ impl Keymap {
             label(Ctrl('c')),
             "quit, from anywhere (sends nothing)",
         ));
+        lines.push(HelpLine::Title("Commands (:, Tab completes)"));
+        lines.extend(
+            commands::COMMANDS
+                .iter()
+                .map(|spec| HelpLine::Command(spec.usage(), spec.help, spec.aliases.first())),
+        );
         lines.push(HelpLine::Title("Glyphs"));
         lines.extend(
             LEGEND
@@ -333,6 +368,8 @@ pub enum HelpLine {
     Title(&'static str),
     /// Keys, and what they do.
     Key(String, &'static str),
+    /// A command's usage, what it does, and its shortest other name.
+    Command(String, &'static str, Option<&'static &'static str>),
     /// A glyph, and what it means.
     Glyph(&'static str, &'static str),
 }

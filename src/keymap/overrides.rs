@@ -43,6 +43,7 @@ pub const INTENT_NAMES: &[(&str, Intent)] = &[
     ("copy-error", Intent::CopyError),
     ("times", Intent::Times),
     ("sort", Intent::Sort),
+    ("command-line", Intent::CommandLine),
 ];
 
 /// Why a key binding from the config cannot be used; the config names where it is.

@@ -14,6 +14,7 @@ pub mod overview;
 pub mod paged;
 pub mod pipeline;
 pub mod receipt;
+pub mod regions;
 pub mod scopes;
 pub mod sfn;
 pub mod status;

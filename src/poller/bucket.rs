@@ -103,6 +103,21 @@ impl Buckets {
         }
     }
 
+    /// What a quota not set explicitly starts with.
+    pub fn template(&self) -> TokenBucket {
+        self.template.clone()
+    }
+
+    /// Takes `other`'s buckets as its own, so that every clone of these sees them.
+    pub fn replace_with(&self, other: &Buckets) {
+        let theirs = other
+            .inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        *self.inner.lock().unwrap_or_else(PoisonError::into_inner) = theirs;
+    }
+
     pub fn set(&self, quota: Quota, bucket: TokenBucket) {
         self.with(quota, |slot| *slot = bucket);
     }

@@ -158,7 +158,18 @@ pub struct Schedule {
     lanes: HashMap<Quota, Lane>,
     buckets: Buckets,
     spending: Option<Spending>,
+    /// What it was made from, to make it again for another region.
+    recipe: Recipe,
     rng: fastrand::Rng,
+}
+
+/// How a schedule was made: `Schedule::new` (tests, as set up), `full_rate` or
+/// `dashboard` for a region.
+#[derive(Debug, Clone, Copy)]
+enum Recipe {
+    AsSetUp,
+    FullRate(Bucket),
+    Dashboard(Budget),
 }
 
 impl Default for Schedule {
@@ -181,6 +192,7 @@ impl Schedule {
             lanes: HashMap::new(),
             buckets: Buckets::new(bucket),
             spending: None,
+            recipe: Recipe::AsSetUp,
             rng,
         }
     }
@@ -198,6 +210,7 @@ impl Schedule {
             let burst = ((aws.burst as f64 * BURST_SHARE).floor() as u32).max(1);
             schedule.set_lane(quota, TokenBucket::new(burst, aws.refill * REFILL_SHARE));
         }
+        schedule.recipe = Recipe::FullRate(codepipeline);
         schedule
     }
 
@@ -212,7 +225,27 @@ impl Schedule {
             total: TokenBucket::new(small_burst(budget.total), budget.total),
             urgent: TokenBucket::new(small_burst(budget.total / 2.0), budget.total / 2.0),
         });
+        schedule.recipe = Recipe::Dashboard(budget);
         schedule
+    }
+
+    /// The same schedule made afresh for `region` (the dashboard moved there): nothing
+    /// read yet, every bucket full at that region's rates. The buckets stay the same
+    /// shared ones, refilled, so the runner's later pages keep pacing by them.
+    pub fn for_region(&self, region: Option<&str>) -> Self {
+        let mut fresh = match self.recipe {
+            Recipe::AsSetUp => Self::new(
+                self.intervals.clone(),
+                self.buckets.template(),
+                fastrand::Rng::new(),
+            ),
+            Recipe::FullRate(codepipeline) => Self::full_rate(region, codepipeline),
+            Recipe::Dashboard(budget) => Self::dashboard(region, budget),
+        };
+        fresh.intervals = self.intervals.clone();
+        self.buckets.replace_with(&fresh.buckets);
+        fresh.buckets = self.buckets.clone();
+        fresh
     }
 
     pub fn set_lane(&mut self, quota: Quota, bucket: TokenBucket) {

@@ -71,7 +71,10 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             (_, Some(error)) => format!("Could not list state machines: {error}"),
             (None, None) => "Listing state machines…".to_string(),
             (Some(machines), None) if machines.is_empty() => {
-                "No state machines in this region.".to_string()
+                format!(
+                    "No state machines in {}. (:region switches)",
+                    app.region_words()
+                )
             }
             (Some(_), None) if !app.ui.filter.is_empty() => {
                 "No execution matches the filter.".to_string()

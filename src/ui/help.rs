@@ -19,6 +19,16 @@ pub fn render(keys: &keymap::Keymap, theme: &Theme, frame: &mut Frame, area: Rec
                 Span::styled(format!("  {}", fit(&keys, 12)), theme.key),
                 Span::raw(help),
             ]),
+            HelpLine::Command(usage, help, alias) => Line::from(vec![
+                Span::styled(format!("  {}", fit(&usage, 29)), theme.key),
+                Span::raw(help),
+                Span::styled(
+                    alias
+                        .map(|alias| format!(" (:{alias})"))
+                        .unwrap_or_default(),
+                    theme.muted,
+                ),
+            ]),
             HelpLine::Glyph(glyph, meaning) => Line::from(vec![
                 Span::styled(format!("  {glyph}  "), theme.key),
                 Span::raw(meaning),

@@ -179,6 +179,11 @@ fn render_status(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
+    if let Some(command) = &app.ui.command {
+        let line = command_line(app, theme, &command.text, area.width as usize);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
     let line = match app.status_shown() {
         Some(status) => Line::from(vec![
             Span::styled(format!(" {} ", glyph(status.tone)), theme.tone(status.tone)),
@@ -188,6 +193,38 @@ fn render_status(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         None => Line::from(""),
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// ` :reg▏  region` : what is typed, then what could come next, as many as fit.
+fn command_line<'a>(app: &App, theme: &Theme, text: &str, width: usize) -> Line<'a> {
+    let typed = format!(" :{text}");
+    let mut spans = vec![
+        Span::styled(typed.clone(), theme.key),
+        Span::styled("▏", theme.key),
+    ];
+    let suggestions = app.command_suggestions();
+    // One suggestion that is what was typed adds nothing.
+    let last_word = text.rsplit(' ').next().unwrap_or_default();
+    if let [only] = suggestions.as_slice()
+        && only == last_word
+    {
+        return Line::from(spans);
+    }
+    let mut room = width.saturating_sub(typed.chars().count() + 3);
+    for (index, suggestion) in suggestions.iter().enumerate() {
+        let left = suggestions.len() - index;
+        let more = format!(" +{left}");
+        let needed = suggestion.chars().count() + 2;
+        // Keep room to say how many did not fit.
+        let fits = needed <= room && (left == 1 || needed + more.len() <= room);
+        if !fits {
+            spans.push(Span::styled(more, theme.muted));
+            break;
+        }
+        room -= needed;
+        spans.push(Span::styled(format!("  {suggestion}"), theme.muted));
+    }
+    Line::from(spans)
 }
 
 fn glyph(tone: Tone) -> &'static str {

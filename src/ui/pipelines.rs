@@ -59,7 +59,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ) {
             (_, Some(error)) => format!("Could not list pipelines: {error}"),
             (true, None) if total > 0 => "No pipeline matches the filter.".to_string(),
-            (true, None) => "No pipelines in this region.".to_string(),
+            (true, None) => format!("No pipelines in {}. (:region switches)", app.region_words()),
             (false, None) => "Listing pipelines…".to_string(),
         };
         frame.render_widget(Paragraph::new(text).block(block), area);

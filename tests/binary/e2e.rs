@@ -36,8 +36,12 @@ impl Session {
         command.env("NO_COLOR", "1");
         command.env("LANG", "C.UTF-8");
         command.env("AWS_EC2_METADATA_DISABLED", "true");
-        command.env("AWS_CONFIG_FILE", state_home.join("none"));
-        command.env("AWS_SHARED_CREDENTIALS_FILE", state_home.join("none"));
+        // The AWS files a test may write; absent otherwise.
+        command.env("AWS_CONFIG_FILE", state_home.join("aws-config"));
+        command.env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            state_home.join("aws-credentials"),
+        );
         let child = pty.slave.spawn_command(command).expect("unstick starts");
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -415,4 +419,74 @@ fn a_failed_build_shows_its_failing_line_and_an_action_opens_its_execution() {
     app.wait_for("inventory-sync v6", PATIENCE);
     app.send("q");
     assert!(app.child.wait().unwrap().success());
+}
+
+/// Types a command on the `:` line and runs it.
+fn command(app: &mut Session, text: &str) {
+    app.send(":");
+    app.wait_for("Tab complete", PATIENCE);
+    app.send(text);
+    app.send("\r");
+}
+
+#[test]
+fn switching_region_inside_the_app_reads_the_other_region_and_comes_back() {
+    let state = tempfile::tempdir().unwrap();
+    let mut app = Session::start(&["--demo"], state.path());
+    app.wait_for("checkout-web", PATIENCE);
+    app.wait_for("123456789012 · us-east-1", PATIENCE);
+    // Completion as a person uses it: a beginning, Tab, the rest.
+    app.send(":reg\t");
+    app.wait_for(":region ▏", PATIENCE);
+    app.send("eu-west-1\r");
+    let screen = app.wait_for("No pipelines in eu-west-1", PATIENCE);
+    assert!(screen.contains("123456789012 · eu-west-1"), "{screen}");
+    assert!(!screen.contains("checkout-web"), "{screen}");
+    // The other half moved too.
+    app.send("\t");
+    app.wait_for("No state machines in eu-west-1", PATIENCE);
+    // Back home, the whole picture returns.
+    command(&mut app, "region us-east-1");
+    app.wait_for("Now on profile default, region us-east-1", PATIENCE);
+    command(&mut app, "pipelines");
+    let screen = app.wait_for("checkout-web", PATIENCE);
+    assert!(screen.contains("123456789012 · us-east-1"), "{screen}");
+    // A name that is not a region is one line, and nothing moves.
+    command(&mut app, "region mars-1");
+    app.wait_for("'mars-1' is not a region name", PATIENCE);
+    command(&mut app, "q");
+    assert!(app.child.wait().unwrap().success());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn switching_profile_inside_the_app_uses_its_credentials_and_region() {
+    let emulator = crate::common::demo_emulator().await;
+    let url = emulator.endpoint_url();
+    let state = tempfile::tempdir().unwrap();
+    let keys = "aws_access_key_id = AKIDTEST\naws_secret_access_key = secret\n";
+    std::fs::write(
+        state.path().join("aws-config"),
+        format!(
+            "[profile blue]\nregion = us-east-1\n{keys}\n[profile green]\nregion = eu-west-1\n{keys}"
+        ),
+    )
+    .unwrap();
+    let home = state.path().to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let mut app = Session::start(&["--profile", "blue", "--endpoint-url", &url], &home);
+        let screen = app.wait_for("checkout-web", PATIENCE);
+        assert!(screen.contains("us-east-1 · blue"), "{screen}");
+        // The profiles the config defines are offered.
+        app.send(":profile ");
+        app.wait_for("blue  green", PATIENCE);
+        app.send("gr\t\r");
+        let screen = app.wait_for("No pipelines in eu-west-1", PATIENCE);
+        assert!(screen.contains("eu-west-1 · green"), "{screen}");
+        command(&mut app, "profile ghost");
+        app.wait_for("AWS profile 'ghost' is not defined", PATIENCE);
+        app.send("\x03");
+        assert!(app.child.wait().unwrap().success());
+    })
+    .await
+    .unwrap();
 }

@@ -6,4 +6,5 @@ mod common;
 mod codepipeline;
 mod report;
 mod sfn;
+mod switch;
 mod why;

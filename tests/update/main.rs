@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod commands;
 mod control;
 mod pipelines;
 mod sfn;
