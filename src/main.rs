@@ -222,7 +222,7 @@ async fn connect(
             max_attempts,
             ..Connection::emulator(emulator.endpoint_url(), &region)
         };
-        endpoint_label = Some("demo emulator".into());
+        endpoint_label = Some(unstick::app::DEMO_LABEL.into());
     }
     let problem = match &connection.profile {
         Some(profile) => aws::check_profile(profile).await.err(),
@@ -230,16 +230,19 @@ async fn connect(
     };
     let config = aws::sdk_config(&connection).await;
     let region = config.region().map(|r| r.to_string());
+    // AWS_PROFILE names the profile as surely as the flag: the header says so.
+    let profile = connection.profile.clone().or_else(|| {
+        std::env::var("AWS_PROFILE")
+            .ok()
+            .filter(|name| !name.is_empty() && !global.demo)
+    });
     let settings = Settings {
         read_only,
-        profile: connection.profile.clone(),
+        profile: profile.clone(),
         region: region.clone(),
         endpoint_label,
     };
-    let identity = Identity {
-        profile: connection.profile.clone(),
-        region,
-    };
+    let identity = Identity { profile, region };
     Ok(Connected {
         clients: Clients::new(&config),
         settings,

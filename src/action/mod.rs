@@ -123,11 +123,13 @@ pub struct Place {
 }
 
 impl Place {
-    /// "profile prod, region eu-west-1".
+    /// "profile prod, region eu-west-1"; just the region when no profile is named.
     pub fn describe(&self) -> String {
-        let profile = self.profile.as_deref().unwrap_or("default");
         let region = self.region.as_deref().unwrap_or("no region");
-        format!("profile {profile}, region {region}")
+        match &self.profile {
+            Some(profile) => format!("profile {profile}, region {region}"),
+            None => format!("region {region}"),
+        }
     }
 }
 

@@ -62,6 +62,22 @@ pub struct Settings {
     pub endpoint_label: Option<String>,
 }
 
+/// The endpoint label of the built-in demo, which signs with its own fixed keys.
+pub const DEMO_LABEL: &str = "demo emulator";
+
+impl Settings {
+    /// The profile the credentials come from, as the header says it: the one named
+    /// (flag, AWS_PROFILE, settings file, `:profile`), else the SDK's default chain;
+    /// nothing for the demo, whose keys are its own.
+    pub fn profile_words(&self) -> Option<&str> {
+        match &self.profile {
+            Some(profile) => Some(profile),
+            None if self.endpoint_label.as_deref() == Some(DEMO_LABEL) => None,
+            None => Some("default profile"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum View {
     Pipelines,

@@ -92,7 +92,10 @@ impl App {
         // Failures already there in the new place are not news.
         self.forget_failures_seen();
         self.back_to_the_lists();
-        self.say(Tone::Good, format!("Now on {}; reading…", now.describe()));
+        self.say(
+            Tone::Good,
+            format!("Switched to {}; reading…", now.describe()),
+        );
         self.poll()
     }
 

@@ -90,7 +90,7 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let account = app.account().unwrap_or("account ?");
     let place = settings.region.as_deref().unwrap_or("no region");
     parts.push((0, format!("│ {account} · {place}"), theme.label));
-    if let Some(profile) = &settings.profile {
+    if let Some(profile) = settings.profile_words() {
         parts.push((0, format!(" · {profile}"), theme.label));
     }
     if let Some(endpoint) = &settings.endpoint_label {

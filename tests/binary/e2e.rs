@@ -447,7 +447,7 @@ fn switching_region_inside_the_app_reads_the_other_region_and_comes_back() {
     app.wait_for("No state machines in eu-west-1", PATIENCE);
     // Back home, the whole picture returns.
     command(&mut app, "region us-east-1");
-    app.wait_for("Now on profile default, region us-east-1", PATIENCE);
+    app.wait_for("Switched to region us-east-1", PATIENCE);
     command(&mut app, "pipelines");
     let screen = app.wait_for("checkout-web", PATIENCE);
     assert!(screen.contains("123456789012 · us-east-1"), "{screen}");

@@ -168,7 +168,7 @@ async fn switching_region_asks_the_runner_then_reads_the_new_place_from_nothing(
     let commands = run(&mut app, "region eu-west-1");
     assert_eq!(connects(&commands), [&eu_west_1()]);
     assert_eq!(app.switching, Some(eu_west_1()));
-    assert!(status(&app).contains("Switching to profile default, region eu-west-1"));
+    assert!(status(&app).contains("Switching to region eu-west-1"));
     // Until the runner has moved, the old picture stays, and no dialog opens: the one
     // it would show names a place that is about to change.
     assert_eq!(app.settings.region.as_deref(), Some("us-east-1"));
@@ -198,10 +198,7 @@ async fn switching_region_asks_the_runner_then_reads_the_new_place_from_nothing(
     );
     let text = screen_text(&app, 100, 30);
     assert!(text.contains("eu-west-1"), "{text}");
-    assert!(
-        text.contains("Now on profile default, region eu-west-1"),
-        "{text}"
-    );
+    assert!(text.contains("Switched to region eu-west-1"), "{text}");
     // Already there: nothing to do.
     assert!(connects(&run(&mut app, "region eu-west-1")).is_empty());
     assert!(status(&app).starts_with("Already on"));
@@ -231,7 +228,7 @@ async fn a_switch_that_fails_keeps_the_place_and_says_why() {
     );
     assert_eq!(
         status(&app),
-        "Cannot switch: AWS profile 'staging' is not defined in ~/.aws/config or ~/.aws/credentials; still on profile default, region us-east-1"
+        "Cannot switch: AWS profile 'staging' is not defined in ~/.aws/config or ~/.aws/credentials; still on region us-east-1"
     );
     // Known profiles: a name that is not one is refused before anything is asked.
     app.profiles = vec!["prod".into(), "staging".into()];
