@@ -72,6 +72,11 @@ pub async fn drive<B: Backend + Passthrough>(
         if changed && let Some(buffer) = &sent {
             links.update(terminal.backend_mut(), buffer, rendered.links);
         }
+        if rendered.detail_scroll_limit != app.ui.executions.detail_scroll_limit {
+            app.update(Action::Measured {
+                detail_scroll_limit: rendered.detail_scroll_limit,
+            });
+        }
         let dialog_whole = rendered.dialog_whole;
         // Only a frame that reached the screen can show a dialog to a person.
         for command in app.update(Action::Drawn { dialog_whole }) {

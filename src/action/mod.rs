@@ -162,6 +162,12 @@ pub enum Action {
     Drawn {
         dialog_whole: bool,
     },
+    /// What the last frame measured that the app cannot know by itself: how far the
+    /// execution detail can scroll at this terminal's width (its wrapped lines less
+    /// those that fit). Sent when it changes.
+    Measured {
+        detail_scroll_limit: u16,
+    },
     /// The pause after a dialog was first drawn whole has passed: from now on, and only
     /// now, a key can answer dialog `0`. Keys that arrived before this never do.
     Arm(u64),

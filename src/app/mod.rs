@@ -200,6 +200,8 @@ pub struct ExecutionsUi {
     pub execution_limits: BTreeMap<String, u16>,
     /// How far the execution detail is scrolled (long causes).
     pub detail_scroll: u16,
+    /// How far it can scroll, as the last frame measured it (`Action::Measured`).
+    pub detail_scroll_limit: u16,
 }
 
 /// One row of the pipelines list.
@@ -353,6 +355,14 @@ impl App {
                 Vec::new()
             }
             Action::Drawn { dialog_whole } => self.on_drawn(dialog_whole),
+            Action::Measured {
+                detail_scroll_limit,
+            } => {
+                let executions = &mut self.ui.executions;
+                executions.detail_scroll_limit = detail_scroll_limit;
+                executions.detail_scroll = executions.detail_scroll.min(detail_scroll_limit);
+                Vec::new()
+            }
             Action::Arm(id) => {
                 self.on_arm(id);
                 Vec::new()

@@ -186,9 +186,13 @@ impl App {
                     arns.get(step(current, arns.len())).cloned();
             }
             View::Execution(_) => {
-                // The detail can be long (a JSON cause): the keys scroll it.
-                self.ui.executions.detail_scroll =
-                    step(self.ui.executions.detail_scroll as usize, 500) as u16;
+                // The detail can be long (a JSON cause): the keys scroll it, as far as
+                // the last frame found lines below.
+                let executions = &mut self.ui.executions;
+                executions.detail_scroll = step(
+                    executions.detail_scroll as usize,
+                    executions.detail_scroll_limit as usize + 1,
+                ) as u16;
             }
         }
     }

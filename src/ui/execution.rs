@@ -16,7 +16,8 @@ use crate::model::{PathStep, machine_name_of, pretty_cause};
 
 const LABEL_WIDTH: usize = 13;
 
-pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, arn: &str) {
+/// Draws the execution; returns how far its detail can scroll (0 when it fits).
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, arn: &str) -> u16 {
     let sfn = &app.model.sfn;
     let name = arn.rsplit(':').next().unwrap_or(arn);
     let machine = machine_name_of(arn).unwrap_or("?");
@@ -45,7 +46,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, arn: &str
             None => "Reading the execution…".to_string(),
         };
         frame.render_widget(Paragraph::new(text).block(block), area);
-        return;
+        return 0;
     };
     let detail = sfn.detail(arn);
     let history = sfn.history(arn);
@@ -257,11 +258,20 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, arn: &str
         }
         lines.push(row("Map Run", vec![Span::raw(text)]));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((app.ui.executions.detail_scroll, 0)),
-        area,
-    );
+    // Scrolled only as far as there are lines, and saying how many are below.
+    let inner = block.inner(area);
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let total = paragraph.line_count(inner.width.max(1));
+    let limit = total
+        .saturating_sub(inner.height as usize)
+        .min(u16::MAX as usize) as u16;
+    let scroll = app.ui.executions.detail_scroll.min(limit);
+    let below = total.saturating_sub(scroll as usize + inner.height as usize);
+    let block = if below > 0 {
+        block.title_bottom(Span::styled(format!(" ↓ {below} more "), theme.key))
+    } else {
+        block
+    };
+    frame.render_widget(paragraph.block(block).scroll((scroll, 0)), area);
+    limit
 }

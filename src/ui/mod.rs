@@ -32,6 +32,8 @@ pub struct Rendered {
     /// Whether the open dialog, if any, is on screen whole: only then can it be armed (a
     /// dialog cut short names no target a person could check).
     pub dialog_whole: bool,
+    /// How far the execution detail on screen can scroll (0 elsewhere).
+    pub detail_scroll_limit: u16,
     /// Text on screen with a console page to open, when the theme makes hyperlinks.
     pub links: Vec<Hyperlink>,
 }
@@ -46,11 +48,14 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) -> Rendered {
     ])
     .areas(frame.area());
     render_header(app, theme, frame, header);
+    let mut detail_scroll_limit = 0;
     match &app.ui.view {
         View::Pipelines => pipelines::render(app, theme, frame, body),
         View::Pipeline(name) => stages::render(app, theme, frame, body, name),
         View::Executions => executions::render(app, theme, frame, body),
-        View::Execution(arn) => execution::render(app, theme, frame, body, arn),
+        View::Execution(arn) => {
+            detail_scroll_limit = execution::render(app, theme, frame, body, arn);
+        }
     }
     if let Some(open) = &app.ui.reader {
         reader::render(app, theme, frame, body, open);
@@ -76,6 +81,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) -> Rendered {
     }
     Rendered {
         dialog_whole,
+        detail_scroll_limit,
         links,
     }
 }

@@ -156,3 +156,49 @@ async fn lists_page_sort_and_match_fuzzily() {
     assert!(failed_deploys.contains(&"payments-api".to_string()));
     assert!(!failed_deploys.contains(&"checkout-web".to_string()));
 }
+
+#[tokio::test]
+async fn the_execution_detail_scrolls_as_far_as_the_frame_found_lines() {
+    let (mut app, _emulator, _) = opened_execution("order-fulfilment", "order-58211", false).await;
+    // Nothing measured yet: nothing to scroll.
+    app.update(key(KeyCode::Down));
+    assert_eq!(app.ui.executions.detail_scroll, 0);
+    // A small terminal: the frame finds lines below and says how many.
+    let theme = unstick::ui::Theme::new(false);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(40, 12)).unwrap();
+    let mut limit = 0;
+    terminal
+        .draw(|frame| limit = unstick::ui::render(&app, &theme, frame).detail_scroll_limit)
+        .unwrap();
+    assert!(
+        limit > 0,
+        "a long cause at 40 columns does not fit in 12 rows"
+    );
+    let text = format!("{:?}", terminal.backend().buffer());
+    assert!(text.contains("more"), "{text}");
+    app.update(Action::Measured {
+        detail_scroll_limit: limit,
+    });
+    for _ in 0..10 {
+        app.update(key(KeyCode::PageDown));
+    }
+    assert_eq!(
+        app.ui.executions.detail_scroll, limit,
+        "no further than the last line"
+    );
+    // At the end, nothing is said to be below.
+    terminal
+        .draw(|frame| {
+            unstick::ui::render(&app, &theme, frame);
+        })
+        .unwrap();
+    let text = format!("{:?}", terminal.backend().buffer());
+    assert!(!text.contains(" more "), "{text}");
+    // A wider terminal needs less: the scroll comes back within it.
+    app.update(Action::Measured {
+        detail_scroll_limit: 2,
+    });
+    assert_eq!(app.ui.executions.detail_scroll, 2);
+    app.update(key(KeyCode::Up));
+    assert_eq!(app.ui.executions.detail_scroll, 1);
+}
