@@ -92,6 +92,20 @@ impl App {
         Vec::new()
     }
 
+    /// Pasted text goes onto an open command line as text (a profile or a region
+    /// copied from elsewhere); it never runs it, only Enter does. False when no line is
+    /// open.
+    pub(super) fn paste_into_command_line(&mut self, text: &str) -> bool {
+        let Some(line) = self.ui.command.as_mut() else {
+            return false;
+        };
+        let room = MAX_COMMAND.saturating_sub(line.text.chars().count());
+        let first_line = text.lines().next().unwrap_or_default();
+        line.text
+            .extend(first_line.chars().filter(|c| !c.is_control()).take(room));
+        true
+    }
+
     /// What could come next on the open command line, shown as the person types.
     pub fn command_suggestions(&self) -> Vec<String> {
         let Some(line) = &self.ui.command else {

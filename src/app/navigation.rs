@@ -93,6 +93,9 @@ impl App {
     /// Pasted text is never read as keys (a pasted "rollout … deploy" must not open and
     /// answer a dialog). In the filter it is text; elsewhere it is dropped, with a note.
     pub(super) fn on_paste(&mut self, text: &str) {
+        if self.confirm.is_none() && self.paste_into_command_line(text) {
+            return;
+        }
         if !self.ui.filtering {
             self.say(
                 Tone::Muted,

@@ -97,6 +97,11 @@ async fn colon_types_completes_recalls_and_closes() {
     app.update(key(KeyCode::Down));
     app.update(key(KeyCode::Down));
     assert_eq!(app.ui.command.as_ref().unwrap().text, "");
+    // A paste is text on the line, its first line only, and never runs it.
+    let commands = app.update(Action::Paste("region eu-west-1\nq\n".into()));
+    assert!(commands.is_empty());
+    assert_eq!(app.ui.command.as_ref().unwrap().text, "region eu-west-1");
+    assert!(!app.should_quit);
 }
 
 #[tokio::test]
