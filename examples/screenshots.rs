@@ -20,6 +20,7 @@ use unstick::app::{App, Settings};
 use unstick::aws::{self, Clients, Connection};
 use unstick::emulator::{self, EmulatorOptions, Scenario};
 use unstick::poller::Schedule;
+use unstick::terminal::looks::{Colours, Palette};
 use unstick::ui::{self, Theme};
 
 #[tokio::main(flavor = "current_thread")]
@@ -46,6 +47,13 @@ async fn main() {
     let out = Path::new("screenshots");
     std::fs::create_dir_all(out).unwrap();
     shoot(&app, out, "pipelines", 100, 26);
+    // The command line, completing a region.
+    press(&mut app, KeyCode::Char(':'));
+    for c in "region eu-".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    shoot(&app, out, "command-line", 100, 26);
+    press(&mut app, KeyCode::Esc);
     app.ui.pipelines.selected_pipeline = Some("checkout-web".into());
     press(&mut app, KeyCode::Enter);
     // The failed CodeBuild action's build and the end of its log, as the detail shows them.
@@ -53,6 +61,9 @@ async fn main() {
     shoot(&app, out, "pipeline", 100, 30);
     shoot(&app, out, "pipeline-wide", 160, 36);
     shoot(&app, out, "pipeline-80x24", 80, 24);
+    // What a terminal without UTF-8 (LANG=C) or with --ascii shows.
+    let ascii = Theme::build(Palette::Dark, Colours::Ansi16, true);
+    shoot_with(&app, &ascii, out, "pipeline-80x24-ascii", 80, 24);
     press(&mut app, KeyCode::Enter);
     unstick::report::load_on_screen(&mut app, &clients, now).await;
     shoot(&app, out, "build-log", 100, 30);
@@ -107,10 +118,14 @@ fn press(app: &mut App, code: KeyCode) {
 }
 
 fn shoot(app: &App, dir: &Path, name: &str, width: u16, height: u16) {
+    shoot_with(app, &Theme::new(true), dir, name, width, height);
+}
+
+fn shoot_with(app: &App, theme: &Theme, dir: &Path, name: &str, width: u16, height: u16) {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
         .draw(|frame| {
-            ui::render(app, &Theme::new(true), frame);
+            ui::render(app, theme, frame);
         })
         .unwrap();
     let buffer = terminal.backend().buffer().clone();
