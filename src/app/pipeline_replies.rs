@@ -14,10 +14,6 @@ impl App {
                     .codepipeline
                     .states
                     .retain(|name, _| names.contains(name));
-                if list.is_empty() {
-                    let text = format!("No pipelines in {}", self.region_words());
-                    self.say(Tone::Muted, text);
-                }
                 self.model.codepipeline.list.succeed(list, at);
             }
             PipelineReply::State { pipeline, state } => {
