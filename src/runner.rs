@@ -109,10 +109,16 @@ impl Runner {
                 "switching profile or region is not offered here",
             ));
         };
-        if let Some(profile) = &wanted.profile {
+        let (_, identity, _) = self.clients();
+        // A profile asked for by name is checked; the one in use already works as it is
+        // (AWS_PROFILE may name one the files lack while keys come from the environment).
+        if let Some(profile) = wanted
+            .profile
+            .as_ref()
+            .filter(|profile| identity.profile.as_ref() != Some(*profile))
+        {
             aws::check_profile(profile).await?;
         }
-        let (_, identity, _) = self.clients();
         let connection = Connection {
             profile: wanted.profile.clone(),
             region: wanted.region.clone(),
