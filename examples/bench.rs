@@ -244,6 +244,29 @@ async fn main() {
     );
     let rss_huge = rss_kib();
 
+    // `:region`: the clients the runner builds, then the app dropping the whole picture
+    // for the new place's first reads. Once each; the median of a few runs.
+    let mut build = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        let config =
+            aws::sdk_config(&Connection::emulator(emulator.endpoint_url(), "eu-west-1")).await;
+        black_box(Clients::new(&config));
+        build.push(started.elapsed());
+    }
+    build.sort();
+    row("switch region: build the new clients", build[2], "once");
+    let started = Instant::now();
+    black_box(app.update(Action::Connected(Ok(unstick::action::Place {
+        profile: None,
+        region: Some("eu-west-1".into()),
+    }))));
+    row(
+        &format!("switch region: drop {count} pipelines, start afresh"),
+        started.elapsed(),
+        "once",
+    );
+
     println!();
     println!("{:<46} {:>10} KiB", "resident memory at start", rss_start);
     println!(
