@@ -42,7 +42,9 @@ pub struct Runner {
 }
 
 /// The place the runner works in now: its clients, who they are for the audit log, and
-/// how many switches led here (`WriteContext::place`).
+/// how many switches led here (`WriteContext::place`). A task takes one copy and uses
+/// it throughout, so its clients, identity and count always belong together.
+#[derive(Clone)]
 struct Here {
     clients: Clients,
     identity: Identity,
@@ -83,10 +85,9 @@ impl Runner {
         self.here.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The clients to use now, and the place they belong to.
-    fn clients(&self) -> (Clients, Identity, u64) {
-        let here = self.here();
-        (here.clients.clone(), here.identity.clone(), here.place)
+    /// The place to work in now, taken once for a whole read or write.
+    fn now_here(&self) -> Here {
+        self.here().clone()
     }
 
     /// Hands a read's result to the app, unless the runner has moved since it started:
@@ -109,7 +110,7 @@ impl Runner {
                 "switching profile or region is not offered here",
             ));
         };
-        let (_, identity, _) = self.clients();
+        let identity = self.now_here().identity;
         // A profile asked for by name is checked; the one in use already works as it is
         // (AWS_PROFILE may name one the files lack while keys come from the environment).
         if let Some(profile) = wanted
@@ -153,17 +154,19 @@ impl Runner {
 
     /// Audits a write, sends it once, and audits how it ended. While it is on its way
     /// it is in `writes`, where `finish_writes` finds it if the dashboard stops first.
+    /// A write confirmed in another place than `here` is neither sent nor audited.
     async fn audited_send<T>(
         &self,
+        here: &Here,
         context: &WriteContext,
         write: Write,
         send: impl std::future::Future<Output = Result<T, AwsError>>,
         request_id: impl Fn(&T) -> Option<String>,
     ) -> Result<T, AwsError> {
-        let (_, identity, _) = self.clients();
+        same_place(context, here.place)?;
         let audited = Arc::new(Audited::new(
             self.audit.clone(),
-            identity,
+            here.identity.clone(),
             context.account.clone(),
             write,
         ));
@@ -204,10 +207,10 @@ impl Runner {
                     let Ok(_permit) = runner.permits.acquire().await else {
                         return;
                     };
-                    let (clients, _, place) = runner.clients();
-                    let result = fetch(&clients, &runner.buckets, &read).await;
+                    let here = runner.now_here();
+                    let result = fetch(&here.clients, &runner.buckets, &read).await;
                     runner.deliver(
-                        place,
+                        here.place,
                         Action::Loaded {
                             at: Timestamp::now(),
                             result: loaded(read, result),
@@ -227,18 +230,10 @@ impl Runner {
                         mode: Some(plan.retry_mode.as_aws().to_string()),
                         client_token: None,
                     };
-                    let (clients, _, place) = runner.clients();
-                    if let Err(error) = same_place(&context, place) {
-                        let answered = Answered::Retry {
-                            plan,
-                            result: Err(error),
-                        };
-                        let _ = runner.actions.send(Action::WriteAnswered(answered));
-                        return;
-                    }
-                    let send = clients.pipelines.retry_stage(&plan);
+                    let here = runner.now_here();
+                    let send = here.clients.pipelines.retry_stage(&plan);
                     let result = runner
-                        .audited_send(&context, write, send, |r: &RetryReceipt| {
+                        .audited_send(&here, &context, write, send, |r: &RetryReceipt| {
                             r.request_id.clone()
                         })
                         .await;
@@ -261,19 +256,10 @@ impl Runner {
                         mode: None,
                         client_token: Some(client_token.clone()),
                     };
-                    let (clients, _, place) = runner.clients();
-                    if let Err(error) = same_place(&context, place) {
-                        let answered = Answered::Redrive {
-                            plan,
-                            client_token,
-                            result: Err(error),
-                        };
-                        let _ = runner.actions.send(Action::WriteAnswered(answered));
-                        return;
-                    }
-                    let send = clients.sfn.redrive(&plan.execution_arn, &client_token);
+                    let here = runner.now_here();
+                    let send = here.clients.sfn.redrive(&plan.execution_arn, &client_token);
                     let result = runner
-                        .audited_send(&context, write, send, |r: &RedriveReceipt| {
+                        .audited_send(&here, &context, write, send, |r: &RedriveReceipt| {
                             r.request_id.clone()
                         })
                         .await;
