@@ -2,7 +2,7 @@
 //! what was typed. The words are the key map's (`keymap::commands`); what each does is
 //! here, and switching place is `switch.rs`'s.
 
-use super::navigation::MAX_FILTER;
+use super::navigation::{MAX_FILTER, pasted_line};
 use super::*;
 use crate::action::{CommandEdit, Place};
 use crate::keymap::commands::{self, Typed, Verb};
@@ -100,9 +100,7 @@ impl App {
             return false;
         };
         let room = MAX_COMMAND.saturating_sub(line.text.chars().count());
-        let first_line = text.lines().next().unwrap_or_default();
-        line.text
-            .extend(first_line.chars().filter(|c| !c.is_control()).take(room));
+        line.text.push_str(&pasted_line(text, room));
         true
     }
 
@@ -210,12 +208,7 @@ impl App {
 
     /// `:filter TEXT`: the list of the half in front, filtered (nothing clears it).
     fn filter_to(&mut self, text: &str) -> Vec<Command> {
-        let list = if self.ui.view.is_pipelines_section() {
-            View::Pipelines
-        } else {
-            View::Executions
-        };
-        let commands = self.show_list(list);
+        let commands = self.show_list(self.ui.view.list());
         self.ui.filter = text.chars().take(MAX_FILTER).collect();
         self.on_filter(FilterEdit::Accept);
         commands

@@ -233,13 +233,7 @@ impl App {
             self.should_quit = true;
             return;
         }
-        let on_its_way = self
-            .retries
-            .watches
-            .values()
-            .chain(self.redrives.watches.values())
-            .filter(|w| w.state == OwnWrite::OnItsWay)
-            .count();
+        let on_its_way = self.writes_on_their_way();
         if on_its_way == 0 {
             self.should_quit = true;
             return;
@@ -255,6 +249,17 @@ impl App {
             ),
             OnConfirm::Quit,
         );
+    }
+
+    /// Writes sent and not yet answered by AWS: quitting asks first, and switching place
+    /// waits, so that each answer is seen where it belongs.
+    pub(super) fn writes_on_their_way(&self) -> usize {
+        self.retries
+            .watches
+            .values()
+            .chain(self.redrives.watches.values())
+            .filter(|w| w.state == OwnWrite::OnItsWay)
+            .count()
     }
 
     /// After new data: if the open dialog's write is no longer what the rules allow, the

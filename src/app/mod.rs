@@ -91,6 +91,15 @@ impl View {
     pub fn is_pipelines_section(&self) -> bool {
         matches!(self, View::Pipelines | View::Pipeline(_))
     }
+
+    /// The list of this view's half.
+    pub fn list(&self) -> View {
+        if self.is_pipelines_section() {
+            View::Pipelines
+        } else {
+            View::Executions
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

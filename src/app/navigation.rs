@@ -7,6 +7,17 @@ use crate::action::PipelineRead;
 /// A filter longer than this is a paste gone wrong, not a name.
 pub(super) const MAX_FILTER: usize = 200;
 
+/// What a paste puts on a line being typed: its first line, printable characters only,
+/// at most `room` of them (a name, not a pasted log).
+pub(super) fn pasted_line(text: &str, room: usize) -> String {
+    let first_line = text.lines().next().unwrap_or_default();
+    first_line
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(room)
+        .collect()
+}
+
 impl App {
     /// How far the help can scroll: until its last line is on the screen's last row.
     pub fn help_scroll_limit(&self) -> u16 {
@@ -103,14 +114,8 @@ impl App {
             );
             return;
         }
-        // One line of printable text, of a sensible length for a name.
-        let first_line = text.lines().next().unwrap_or_default();
-        let pasted: String = first_line
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(MAX_FILTER - self.ui.filter.chars().count().min(MAX_FILTER))
-            .collect();
-        self.ui.filter.push_str(&pasted);
+        let room = MAX_FILTER - self.ui.filter.chars().count().min(MAX_FILTER);
+        self.ui.filter.push_str(&pasted_line(text, room));
         // Keeps the selection on a visible row, as typing does.
         self.on_filter(FilterEdit::Accept);
         self.ui.filtering = true;

@@ -8,7 +8,6 @@
 //! refuses a second request for the same target.
 
 use super::*;
-use crate::eligibility::OwnWrite;
 
 impl App {
     /// The place the dashboard reads now.
@@ -33,13 +32,7 @@ impl App {
             self.say(Tone::Warning, text);
             return Vec::new();
         }
-        let on_its_way = self
-            .retries
-            .watches
-            .values()
-            .chain(self.redrives.watches.values())
-            .any(|watch| watch.state == OwnWrite::OnItsWay);
-        if on_its_way {
+        if self.writes_on_their_way() > 0 {
             self.say(
                 Tone::Warning,
                 "A write is on its way to AWS: switch once it is answered, so its answer is seen",
@@ -102,15 +95,8 @@ impl App {
     /// Whatever was open belonged to the old place: each half goes back to its list,
     /// with nothing selected, filtered or open over it.
     fn back_to_the_lists(&mut self) {
-        let list = |view: &View| {
-            if view.is_pipelines_section() {
-                View::Pipelines
-            } else {
-                View::Executions
-            }
-        };
-        self.ui.view = list(&self.ui.view);
-        self.ui.other_view = list(&self.ui.other_view);
+        self.ui.view = self.ui.view.list();
+        self.ui.other_view = self.ui.other_view.list();
         self.ui.pipelines = PipelinesUi::default();
         let show_running = self.ui.executions.show_running;
         self.ui.executions = ExecutionsUi {
