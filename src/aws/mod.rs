@@ -88,13 +88,16 @@ impl Connection {
     }
 }
 
+/// The AWS config and credentials files, read as the SDK reads them.
+async fn load_profiles()
+-> Result<aws_config::profile::ProfileSet, aws_config::profile::ProfileFileLoadError> {
+    aws_config::profile::load(&Fs::real(), &Env::real(), &EnvConfigFiles::default(), None).await
+}
+
 /// A misspelled profile is a common mistake, and the SDK only reports it as "no
 /// credentials". Checking the config files first lets us name the real problem.
 pub async fn check_profile(name: &str) -> Result<(), AwsError> {
-    let loaded =
-        aws_config::profile::load(&Fs::real(), &Env::real(), &EnvConfigFiles::default(), None)
-            .await;
-    match loaded {
+    match load_profiles().await {
         Ok(profiles) if profiles.get_profile(name).is_some() => Ok(()),
         Ok(_) => {
             let file = |variable: &str, default: &str| {
@@ -119,10 +122,8 @@ pub async fn check_profile(name: &str) -> Result<(), AwsError> {
 /// The profiles the AWS config files define, sorted: what `:profile` completes. None
 /// when the files cannot be read (then any name may be tried).
 pub async fn profile_names() -> Vec<String> {
-    let loaded =
-        aws_config::profile::load(&Fs::real(), &Env::real(), &EnvConfigFiles::default(), None)
-            .await;
-    let mut names: Vec<String> = loaded
+    let mut names: Vec<String> = load_profiles()
+        .await
         .map(|profiles| profiles.profiles().map(str::to_string).collect())
         .unwrap_or_default();
     names.sort();
