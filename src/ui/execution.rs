@@ -267,11 +267,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, arn: &str
         .min(u16::MAX as usize) as u16;
     let scroll = app.ui.executions.detail_scroll.min(limit);
     let below = total.saturating_sub(scroll as usize + inner.height as usize);
-    let block = if below > 0 {
-        block.title_bottom(Span::styled(format!(" ↓ {below} more "), theme.key))
-    } else {
-        block
-    };
+    let block = super::more_below(block, below, theme);
     frame.render_widget(paragraph.block(block).scroll((scroll, 0)), area);
     limit
 }

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::{Theme, centered, fit};
+use super::{Theme, centered, fit, more_below};
 use crate::keymap::{self, HelpLine};
 
 /// The help, scrolled by `scroll` lines; it says how many lines are below what fits.
@@ -37,15 +37,13 @@ pub fn render(keys: &keymap::Keymap, theme: &Theme, frame: &mut Frame, area: Rec
         .collect();
     let popup = centered(area, 72, lines.len() as u16 + 2);
     let more = (lines.len() as u16 + 2).saturating_sub(popup.height + scroll);
-    let mut block = Block::bordered()
+    let block = Block::bordered()
         .title(Span::styled(
             " Keys · j/k PgDn/PgUp scroll · any other key closes ",
             theme.title,
         ))
         .border_style(theme.border);
-    if more > 0 {
-        block = block.title_bottom(Span::styled(format!(" ↓ {more} more "), theme.key));
-    }
+    let block = more_below(block, more as usize, theme);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines).block(block).scroll((scroll, 0)),

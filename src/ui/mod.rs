@@ -17,7 +17,7 @@ pub mod theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, Paragraph};
 
 use crate::app::{App, Coverage, View};
 use crate::keymap::Mode;
@@ -325,6 +325,16 @@ fn fit_pair(parent: &str, child: &str, width: usize) -> String {
 }
 
 /// Pads or cuts text to exactly `width` columns.
+/// A pane's frame that says, at its foot, how many lines are below what it shows
+/// (help, the execution detail, a log or history); unchanged when none are.
+fn more_below<'a>(block: Block<'a>, below: usize, theme: &Theme) -> Block<'a> {
+    if below == 0 {
+        return block;
+    }
+    let text = format!(" ↓ {} more ", crate::model::text::thousands(below));
+    block.title_bottom(Span::styled(text, theme.key))
+}
+
 fn fit(text: &str, width: usize) -> String {
     if width == 0 {
         String::new()

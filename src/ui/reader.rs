@@ -66,14 +66,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, reader: &
     }
     // Like help and the detail: how much is below what is shown.
     let below = app.reader_rows().saturating_sub(top + height);
-    let block = if below > 0 {
-        block.title_bottom(Span::styled(
-            format!(" ↓ {} more ", thousands(below)),
-            theme.key,
-        ))
-    } else {
-        block
-    };
+    let block = super::more_below(block, below, theme);
     frame.render_widget(block, area);
     let [rows_area, _, whole_area] = ratatui::layout::Layout::vertical([
         ratatui::layout::Constraint::Length(height as u16),
